@@ -1,0 +1,47 @@
+# CareLine: `make run` starts everything, `make test` runs the tests. Set-up is idempotent.
+SHELL := /bin/bash
+PYENV_ROOT ?= $(HOME)/.pyenv
+PYTHON311 ?= $(firstword $(wildcard $(PYENV_ROOT)/versions/3.11*/bin/python3.11) $(shell command -v python3.11))
+PYTHON310 ?= $(PYENV_ROOT)/versions/3.10.13/bin/python3.10
+VENV := .venv
+RASA_VENV := .venv-rasa
+PY := $(VENV)/bin/python
+# Portable CPU build of llama.cpp; pip caches the wheel so this compiles once per machine.
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_BLAS=OFF
+
+.PHONY: setup run test bench eval-triage lint model clean
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON311) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip wheel
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(RASA_VENV)/.installed: requirements-rasa.txt
+	test -x $(RASA_VENV)/bin/python || $(PYTHON310) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install -q --upgrade "pip<24.1" wheel
+	$(RASA_VENV)/bin/python -m pip install -q -r requirements-rasa.txt
+	touch $@
+
+model: setup
+	$(PY) -m scripts.model
+
+run: setup
+	$(PY) -m scripts.stack
+
+test: setup
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) -m scripts.bench
+
+eval-triage: setup
+	$(PY) -m scripts.eval_triage
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf models var .pytest_cache

@@ -1,0 +1,95 @@
+"""What happens around the intake: finishing it, and every turn after it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.escalate import escalate
+from actions.replies import NEXT_STEPS, triage_text
+from actions.safety import SafeAction
+from actions.triage import engine
+from actions.triage.facts import facts_from_slots
+
+
+def start_over(dispatcher: CollectingDispatcher) -> list[EventType]:
+    """A new episode: forget the intake, keep the consent already given."""
+    dispatcher.utter_message(response="utter_start_over")
+    return [AllSlotsReset(), SlotSet("consent", True), FollowupAction("intake_form")]
+
+
+def stop(dispatcher: CollectingDispatcher) -> list[EventType]:
+    dispatcher.utter_message(response="utter_stopped")
+    return [AllSlotsReset()]
+
+
+def triage(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    result = engine.assess(facts_from_slots(tracker.slots))
+    dispatcher.utter_message(text=triage_text(result), buttons=NEXT_STEPS)
+    return [SlotSet("triage", result.as_state()), SlotSet("triage_rules", list(result.rule_ids))]
+
+
+class ActionCompleteIntake(Action):
+    """Runs when the intake form ends, for whatever reason it ended."""
+
+    def name(self) -> str:
+        return "action_complete_intake"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        command = tracker.get_slot("command")
+        events: list[EventType] = [SlotSet("command", None)]
+        if command == "stop":
+            return events + stop(dispatcher)
+        if command == "restart":
+            return events + start_over(dispatcher)
+        if command == "nurse":
+            return events + escalate(dispatcher, tracker, "request")
+        if tracker.get_slot("consent") is False:
+            dispatcher.utter_message(response="utter_consent_declined")
+            return events + [AllSlotsReset()]
+        return events + triage(dispatcher, tracker)
+
+
+class ActionFollowup(SafeAction, Action):
+    """Every turn outside the form that no more specific rule handles."""
+
+    def name(self) -> str:
+        return "action_followup"
+
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if tracker.get_slot("triage") is None:
+            return [FollowupAction("intake_form")]
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "inform":
+            dispatcher.utter_message(response="utter_new_problem", buttons=NEXT_STEPS)
+        else:
+            dispatcher.utter_message(response="utter_anything_else", buttons=NEXT_STEPS)
+        return []
+
+
+class ActionStartOver(SafeAction, Action):
+    def name(self) -> str:
+        return "action_start_over"
+
+    async def respond(self, dispatcher, tracker, domain):
+        return start_over(dispatcher)
+
+
+class ActionStop(SafeAction, Action):
+    def name(self) -> str:
+        return "action_stop"
+
+    async def respond(self, dispatcher, tracker, domain):
+        return stop(dispatcher)
+
+
+class ActionHelp(SafeAction, Action):
+    def name(self) -> str:
+        return "action_help"
+
+    async def respond(self, dispatcher, tracker, domain):
+        dispatcher.utter_message(response="utter_help", buttons=NEXT_STEPS)
+        return []

@@ -1,0 +1,131 @@
+"""Validation of the intake form: consent, complaint, then what the protocol needs.
+
+Every message in the form passes the red-flag check and the command words
+before slot validation, so an emergency ends the form at any question.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+
+from actions import commands, parsing
+from actions.triage import engine, lexicon
+from actions.triage.facts import UNKNOWN, facts_from_slots
+
+EXAMPLES = {
+    "consent": 'Please answer "yes" or "no".',
+    "chief_complaint": 'Please tell me in a few words what is bothering you, for example "I have a sore throat and a fever".',
+    "age": 'For example "34", "thirty-four" or "6 months". You can also say "not sure".',
+    "sex": 'For example "female" or "male". You can also say "not sure".',
+    "pregnant": 'Please answer "yes", "no" or "not sure".',
+    "duration": 'For example "3 days", "since Tuesday" or "since this morning".',
+    "severity": 'Please give a number from 0 (no trouble) to 10 (the worst), for example "about a 7".',
+    "conditions": 'For example "diabetes and asthma", or "none".',
+    "medications": 'For example "metformin and a blood thinner", or "none".',
+    "allergies": 'For example "penicillin", or "none".',
+}
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "age": parsing.parse_age,
+    "sex": parsing.parse_sex,
+    "pregnant": parsing.parse_yes_no,
+    "duration": parsing.parse_duration_hours,
+    "severity": parsing.parse_severity,
+    "conditions": parsing.parse_list,
+    "medications": parsing.parse_list,
+    "allergies": parsing.parse_list,
+}
+NO_FINDINGS_FROM = {"consent", "allergies", "sex", "pregnant"}
+
+
+class ValidateIntakeForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_intake_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: dict[str, Any]) -> list[str]:
+        if tracker.get_slot("consent") is False:
+            return []
+        if tracker.get_slot("chief_complaint") is None:
+            return ["consent", "chief_complaint"]
+        facts = facts_from_slots(tracker.slots)
+        return ["consent", "chief_complaint"] + engine.questions_for(set(facts.concepts), facts.sex, facts.age)
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        pending = [SlotSet(name, None) for name in tracker.slots_to_validate()]
+        command = commands.detect(text)
+        if command == "help":
+            dispatcher.utter_message(response="utter_help")
+            return pending
+        if command:
+            return pending + [SlotSet("command", command), SlotSet("requested_slot", None)]
+        findings = self._findings(tracker, text)
+        facts = facts_from_slots({**tracker.slots, "findings": findings})
+        if engine.red_flags(facts):
+            return pending + [SlotSet("findings", findings), SlotSet("requested_slot", None)]
+        events = await super().run(dispatcher, tracker, domain)
+        return [SlotSet("findings", findings)] + events
+
+    @staticmethod
+    def _findings(tracker: Tracker, text: str) -> list[str]:
+        known = set(tracker.get_slot("findings") or [])
+        if tracker.get_slot("requested_slot") in NO_FINDINGS_FROM:
+            return sorted(known | _red_flag_concepts(text))
+        return sorted(known | lexicon.present(text))
+
+    def validate_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: dict[str, Any]) -> dict[str, Any]:
+        answer = parsing.parse_yes_no(str(value))
+        if answer is None:
+            dispatcher.utter_message(text=f"Sorry, I need your answer first. {EXAMPLES['consent']}")
+            return {"consent": None}
+        slots: dict[str, Any] = {"consent": answer}
+        if answer and lexicon.present(str(value)):
+            slots["chief_complaint"] = str(value)
+        return slots
+
+    def validate_chief_complaint(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: dict[str, Any]) -> dict[str, Any]:
+        text = str(value).strip()
+        meaningful = lexicon.present(text) or (len(text.split()) >= 2 and parsing.parse_yes_no(text) is None)
+        if meaningful:
+            return {"chief_complaint": text}
+        return self._reask_or_unknown("chief_complaint", dispatcher, tracker)
+
+    def _reask_or_unknown(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        """One re-ask with an example, then carry on with the answer unknown."""
+        reasked = list(tracker.get_slot("reasked") or [])
+        if slot in reasked:
+            return {slot: UNKNOWN}
+        dispatcher.utter_message(text=f"Sorry, I didn't quite get that. {EXAMPLES[slot]}")
+        return {slot: None, "reasked": reasked + [slot]}
+
+
+def _red_flag_concepts(text: str) -> set[str]:
+    """Findings worth keeping from an answer that is not about symptoms."""
+    emergency_concepts = {c for rule in engine.all_rules() if rule.level == "emergency" for g in rule.all for c in g}
+    return lexicon.present(text) & emergency_concepts
+
+
+def _make_validator(slot: str, parser: Callable[[str], Any]):
+    def validate(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                 domain: dict[str, Any]) -> dict[str, Any]:
+        text = str(value)
+        if parsing.is_unsure(text):
+            return {slot: UNKNOWN}
+        parsed = parser(text)
+        if parsed is None:
+            return self._reask_or_unknown(slot, dispatcher, tracker)
+        return {slot: parsed}
+
+    validate.__name__ = f"validate_{slot}"
+    return validate
+
+
+for _slot, _parser in PARSERS.items():
+    setattr(ValidateIntakeForm, f"validate_{_slot}", _make_validator(_slot, _parser))

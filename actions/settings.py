@@ -1,0 +1,11 @@
+"""Settings of the action server process, from environment variables.
+
+Every variable is listed with its default in the README's settings table.
+"""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TRIAGE_DIR = Path(os.environ.get("CARELINE_TRIAGE_DIR", ROOT / "data" / "triage"))
+DATA_DIR = Path(os.environ.get("CARELINE_DATA_DIR", ROOT / "var"))

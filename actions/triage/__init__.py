@@ -1,0 +1,1 @@
+"""Deterministic, explainable triage: a lexicon, protocols as data, an engine."""

@@ -1,0 +1,37 @@
+"""Turn the conversation's slots into the engine's Facts."""
+
+from __future__ import annotations
+
+from actions.triage import lexicon
+from actions.triage.protocols import Facts
+
+UNKNOWN = "unknown"
+FREE_TEXT_SLOTS = ("chief_complaint", "conditions", "medications")
+
+
+def facts_from_slots(slots: dict, extra_text: str = "") -> Facts:
+    """Facts from the intake so far, plus any text not yet stored in a slot."""
+    concepts = set(slots.get("findings") or [])
+    for name in FREE_TEXT_SLOTS:
+        value = slots.get(name)
+        if isinstance(value, list):
+            value = ", ".join(value)
+        if isinstance(value, str) and value != UNKNOWN:
+            concepts |= lexicon.present(value)
+    if extra_text:
+        concepts |= lexicon.present(extra_text)
+    if slots.get("pregnant") is True:
+        concepts.add("pregnancy")
+    return Facts(
+        concepts=frozenset(concepts),
+        age=_number(slots.get("age")),
+        sex=slots.get("sex") if slots.get("sex") in ("male", "female", "other") else None,
+        pregnant=slots.get("pregnant") if isinstance(slots.get("pregnant"), bool) else None,
+        duration_hours=_number(slots.get("duration")),
+        severity=_number(slots.get("severity")),
+        unknown=frozenset(name for name, value in slots.items() if value == UNKNOWN),
+    )
+
+
+def _number(value):
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None

@@ -1,0 +1,91 @@
+"""Consumer wording -> clinical concepts, with negation.
+
+Patients say "my chest feels tight", not "chest pain". The lexicon
+(data/triage/lexicon.yml) maps such phrases to concepts; a NegEx-style
+window keeps "no fever" and "not short of breath" from counting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from actions.settings import TRIAGE_DIR
+
+NEGATION_CUES = re.compile(
+    r"\b(no|not|never|without|denies|deny|none|neither|nor|"
+    r"(do|does|did|is|are|was|were|have|has|had|ca|could|would)n't|"
+    r"(do|does|did|is|are|was|were|have|has|had) not|free of)\b"
+)
+CLAUSE_BREAK = re.compile(r"[.;!?\n]|,\s*(?:but|and|though|although)\b|\bbut\b|\bhowever\b|\bexcept\b")
+NEGATION_WINDOW_WORDS = 5
+
+
+@dataclass(frozen=True)
+class Concept:
+    name: str
+    label: str
+    pattern: re.Pattern
+
+
+def normalise(text: str) -> str:
+    """Lower-case and straighten quotes so one pattern covers phone keyboards."""
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"\bcan ?not\b", "can't", text)
+    return re.sub(r"\s+", " ", text)
+
+
+@lru_cache(maxsize=4)
+def load_concepts(path: Path | None = None) -> tuple[Concept, ...]:
+    data = yaml.safe_load((path or TRIAGE_DIR / "lexicon.yml").read_text())
+    macros = data.get("macros", {})
+    concepts = []
+    for name, spec in data["concepts"].items():
+        alternatives = "|".join(f"(?:{_expand(p, macros)})" for p in spec["phrases"])
+        pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w])")
+        concepts.append(Concept(name, spec.get("label", name.replace("_", " ")), pattern))
+    return tuple(concepts)
+
+
+def _expand(phrase: str, macros: dict[str, str]) -> str:
+    for key, value in macros.items():
+        phrase = phrase.replace("{" + key + "}", f"(?:{value})")
+    return phrase
+
+
+def _negated(text: str, start: int) -> bool:
+    clause_start = 0
+    for brk in CLAUSE_BREAK.finditer(text, 0, start):
+        clause_start = brk.end()
+    window = text[clause_start:start].split()[-NEGATION_WINDOW_WORDS:]
+    return bool(NEGATION_CUES.search(" ".join(window)))
+
+
+def extract(text: str) -> dict[str, bool]:
+    """Return {concept: present} for every concept mentioned; False means negated.
+
+    A concept both affirmed and negated in one text counts as present:
+    when in doubt we keep the finding that could raise the level.
+    """
+    text = normalise(text)
+    found: dict[str, bool] = {}
+    for concept in load_concepts():
+        for match in concept.pattern.finditer(text):
+            present = not _negated(text, match.start())
+            found[concept.name] = found.get(concept.name, False) or present
+    return found
+
+
+def present(text: str) -> set[str]:
+    return {name for name, is_present in extract(text).items() if is_present}
+
+
+def label(name: str) -> str:
+    for concept in load_concepts():
+        if concept.name == name:
+            return concept.label
+    return name.replace("_", " ")

@@ -1,0 +1,1 @@
+"""The gateway: CareLine's only public surface (API, web chat, SMS, nurse console)."""

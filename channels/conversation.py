@@ -1,0 +1,63 @@
+"""One turn of a conversation: the single function every channel goes through."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from channels.errors import ApiError
+from channels.rasa_client import RasaClient
+
+CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+INTAKE_FORM = "intake_form"
+
+
+@dataclass(frozen=True)
+class Turn:
+    messages: list[dict]
+    state: dict
+
+    def as_json(self) -> dict:
+        return {"messages": self.messages, "state": self.state}
+
+
+def clean_text(text: str, max_chars: int) -> str:
+    text = CONTROL_CHARS.sub("", text).strip()
+    if not text:
+        raise ApiError(400, "empty_text", "The message is empty. Please type what you want to say.")
+    if len(text) > max_chars:
+        raise ApiError(413, "text_too_long", f"The message is longer than {max_chars} characters. Please shorten it.")
+    return text
+
+
+def check_conversation_id(conversation_id: object) -> str:
+    if not isinstance(conversation_id, str) or not CONVERSATION_ID.match(conversation_id):
+        raise ApiError(400, "invalid_conversation_id",
+                       "conversation_id must be 1-64 characters: letters, digits, '_' or '-'.")
+    return conversation_id
+
+
+def take_turn(rasa: RasaClient, conversation_id: str, text: str) -> Turn:
+    replies = rasa.send(conversation_id, text)
+    tracker = rasa.tracker(conversation_id)
+    return Turn(messages=[_message(r) for r in replies if r.get("text") or r.get("buttons")],
+                state=state_from_tracker(tracker))
+
+
+def state_from_tracker(tracker: dict) -> dict:
+    slots = tracker.get("slots") or {}
+    in_form = (tracker.get("active_loop") or {}).get("name") == INTAKE_FORM
+    state = {
+        "requested_slot": slots.get("requested_slot") if in_form else None,
+        "triage": slots.get("triage"),
+        "escalation": slots.get("escalation"),
+    }
+    if slots.get("answer"):
+        state["answer"] = slots["answer"]
+    return state
+
+
+def _message(reply: dict) -> dict:
+    buttons = [{"title": b.get("title", ""), "payload": b.get("payload", "")} for b in reply.get("buttons") or []]
+    return {"text": reply.get("text") or "", "buttons": buttons}

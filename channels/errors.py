@@ -1,0 +1,48 @@
+"""One JSON error shape for every failure: {"error": {"code", "message"}}; never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+EMERGENCY_NOTE = "If this is an emergency, call 911 now."
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class ServiceDown(ApiError):
+    def __init__(self, part: str):
+        super().__init__(
+            503, "service_unavailable",
+            f"CareLine is temporarily unavailable, so your message was not processed. "
+            f"Please send it again in a minute. {EMERGENCY_NOTE}",
+        )
+        self.part = part
+
+
+def error_response(status: int, code: str, message: str):
+    return jsonify({"error": {"code": code, "message": message}}), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(err: ApiError):
+        return error_response(err.status, err.code, err.message)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException):
+        code = (err.name or "error").lower().replace(" ", "_")
+        return error_response(err.code or 500, code, err.description or err.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        log.exception("unexpected error")
+        return error_response(500, "internal_error", f"Something went wrong on our side. {EMERGENCY_NOTE}")
