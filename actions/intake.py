@@ -56,6 +56,9 @@ class ValidateIntakeForm(FormValidationAction):
         return ["consent", "chief_complaint"] + engine.questions_for(set(facts.concepts), facts.sex, facts.age)
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if not _answers_the_form(tracker):
+            # Activated by another action, which has already checked this message.
+            return await super().run(dispatcher, tracker, domain)
         text = tracker.latest_message.get("text") or ""
         pending = [SlotSet(name, None) for name in tracker.slots_to_validate()]
         command = commands.detect(text)
@@ -69,6 +72,9 @@ class ValidateIntakeForm(FormValidationAction):
         if engine.red_flags(facts):
             return pending + [SlotSet("findings", findings), SlotSet("requested_slot", None)]
         events = await super().run(dispatcher, tracker, domain)
+        answered = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        if engine.red_flags(facts_from_slots({**tracker.slots, **answered, "findings": findings})):
+            events.append(SlotSet("requested_slot", None))
         return [SlotSet("findings", findings)] + events
 
     @staticmethod
@@ -80,7 +86,7 @@ class ValidateIntakeForm(FormValidationAction):
 
     def validate_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: dict[str, Any]) -> dict[str, Any]:
-        answer = parsing.parse_yes_no(str(value))
+        answer = value if isinstance(value, bool) else parsing.parse_yes_no(str(value))
         if answer is None:
             dispatcher.utter_message(text=f"Sorry, I need your answer first. {EXAMPLES['consent']}")
             return {"consent": None}
@@ -104,6 +110,16 @@ class ValidateIntakeForm(FormValidationAction):
             return {slot: UNKNOWN}
         dispatcher.utter_message(text=f"Sorry, I didn't quite get that. {EXAMPLES[slot]}")
         return {slot: None, "reasked": reasked + [slot]}
+
+
+def _answers_the_form(tracker: Tracker) -> bool:
+    """True when the latest user message is a reply to the form's question.
+
+    Rasa hands validation a tracker ending in the form's own ActionExecuted;
+    the action before it tells whether the bot was listening.
+    """
+    actions = [e.get("name") for e in tracker.events if e.get("event") == "action"]
+    return len(actions) >= 2 and actions[-2] in ("action_listen", "action_extract_slots")
 
 
 def _red_flag_concepts(text: str) -> set[str]:

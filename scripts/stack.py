@@ -95,11 +95,11 @@ class Stack:
     def stop_process(self, name: str) -> None:
         process = self.processes.pop(name, None)
         if process and process.poll() is None:
-            process.terminate()
+            os.killpg(process.pid, signal.SIGTERM)
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
 
     def stop(self) -> None:

@@ -21,7 +21,7 @@ NEGATION_CUES = re.compile(
     r"(do|does|did|is|are|was|were|have|has|had|ca|could|would)n't|"
     r"(do|does|did|is|are|was|were|have|has|had) not|free of)\b"
 )
-CLAUSE_BREAK = re.compile(r"[.;!?\n]|,\s*(?:but|and|though|although)\b|\bbut\b|\bhowever\b|\bexcept\b")
+CLAUSE_BREAK = re.compile(r"[.,;:!?\n]|\bbut\b|\bhowever\b|\bexcept\b|\bthough\b")
 NEGATION_WINDOW_WORDS = 5
 
 

@@ -1,0 +1,59 @@
+"""Shared fixtures: the real action server and Rasa server, started once per session."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+
+import pytest
+
+from channels.app import create_app
+from channels.settings import Settings
+from scripts.stack import Stack
+
+TEST_PORTS = {"gateway_port": 18000, "rasa_port": 15005, "actions_port": 15055}
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    running = Stack(data_dir=tmp_path_factory.mktemp("careline"), **TEST_PORTS)
+    try:
+        running.start(gateway=True)
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def app(stack):
+    settings = Settings(rasa_url=stack.rasa_url, actions_url=stack.actions_url, data_dir=stack.data_dir)
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+_ids = itertools.count()
+
+
+@pytest.fixture
+def chat(client):
+    """Send patient messages in one fresh conversation; returns the last reply as JSON."""
+    conversation_id = f"t{next(_ids)}-{uuid.uuid4().hex[:8]}"
+
+    def send(*texts: str) -> dict:
+        body = None
+        for text in texts:
+            response = client.post("/api/v1/chat", json={"conversation_id": conversation_id, "text": text})
+            assert response.status_code == 200, response.get_json()
+            body = response.get_json()
+        return body
+
+    send.conversation_id = conversation_id
+    return send
+
+
+def all_text(reply: dict) -> str:
+    return " ".join(m["text"] for m in reply["messages"])
