@@ -9,17 +9,17 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-UNITS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen".split())}
-TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
+UNIT_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+              "sixteen seventeen eighteen nineteen")
+UNITS = {w: i for i, w in enumerate(UNIT_WORDS.split())}
+TENS = {w: 10 * i for i, w in enumerate(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], start=2)}
 SMALL = {"a": 1, "an": 1, "a couple of": 2, "a couple": 2, "couple of": 2, "couple": 2, "a few": 3,
          "few": 3, "several": 4, "half a": 0.5, "half an": 0.5}
 HOURS_PER = {"minute": 1 / 60, "min": 1 / 60, "hour": 1, "hr": 1, "day": 24, "night": 24, "week": 168,
              "wk": 168, "month": 730, "year": 8760, "yr": 8760}
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 UNSURE = re.compile(
-    r"^\W*(?:i'?m |i am )?(?:not sure|unsure|don'?t know|do not know|dunno|no idea|idk|no clue|"
+    r"^\W*(?:i'?m |i am |i )?(?:not sure|unsure|don'?t know|do not know|dunno|no idea|idk|no clue|"
     r"can'?t say|cannot say|not certain|maybe|i'?m not sure|skip|pass|prefer not to say|n/?a)\W*$")
 NONE_ANSWER = re.compile(
     r"^\W*(?:no|none|nope|nothing|nah|no (?:i don'?t|none|nothing)|not (?:that i know of|really|any)|"
@@ -152,6 +152,6 @@ def parse_list(text: str) -> list[str] | None:
     if not re.search(r"[a-z]{2,}", text):
         return None
     parts = re.split(r",|;|\band\b|\bplus\b|&|/|\n", text)
-    items = [re.sub(r"^(?:i (?:have|take|am on|'m on)|i'm allergic to|allergic to|just|only|the|my|a|an)\s+", "", p.strip())
-             for p in parts]
+    filler = r"^(?:(?:i (?:have|take|am on|'m on)|i'm allergic to|allergic to|just|only|the|my|a|an)\s+)+"
+    items = [re.sub(filler, "", p.strip()) for p in parts]
     return [item for item in items if item]

@@ -56,7 +56,7 @@ class Stack:
             **self.extra_env,
         }
 
-    def start(self, gateway: bool = True) -> "Stack":
+    def start(self, gateway: bool = True) -> Stack:
         model = ensure_model()
         logs = self.data_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
@@ -74,7 +74,7 @@ class Stack:
                                 "-p", str(self.actions_port)])
 
     def _spawn(self, name: str, command: list[str]) -> None:
-        log = open(self.data_dir / "logs" / f"{name}.log", "ab")
+        log = open(self.data_dir / "logs" / f"{name}.log", "ab")  # noqa: SIM115 - the child process owns it
         self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=self.env(), stdout=log,
                                                 stderr=subprocess.STDOUT, start_new_session=True)
 

@@ -1,0 +1,102 @@
+"""The triage engine: every rule fires on its own findings; key safety behaviours by name."""
+
+import pytest
+
+from actions.triage import engine
+from actions.triage.facts import facts_from_slots
+from actions.triage.protocols import Facts, load_families, rank
+
+
+def satisfying_facts(rule) -> Facts:
+    """The smallest facts that make one rule hold."""
+    age = 30.0
+    if rule.age_at_least is not None:
+        age = rule.age_at_least + 1
+    if rule.age_below is not None:
+        age = rule.age_below / 2
+    return Facts(
+        concepts=frozenset(sorted(group)[0] for group in rule.all),
+        age=age,
+        sex=rule.sex or ("female" if rule.pregnant else None),
+        pregnant=rule.pregnant,
+        duration_hours=(rule.duration_at_least_hours or 0) + 1 if rule.duration_below_hours is None
+        else rule.duration_below_hours / 2,
+        severity=rule.severity_at_least or 3,
+    )
+
+
+ALL_RULES = [rule for family in load_families() for rule in family.rules]
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=[r.id for r in ALL_RULES])
+def test_each_rule_holds_on_its_own_findings_and_is_explained(rule):
+    result = engine.assess(satisfying_facts(rule))
+    assert rank(result.level) >= rank(rule.level)
+    if result.level == rule.level:
+        assert rule.reason in result.reasons
+    assert result.reasons and result.advice
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=[r.id for r in ALL_RULES])
+def test_each_rule_names_a_public_source(rule):
+    assert rule.source.startswith("https://")
+
+
+def assess(text: str, **slots) -> engine.Triage:
+    return engine.assess(facts_from_slots({"chief_complaint": text, **slots}))
+
+
+def test_chest_pain_with_sweating_is_emergency():
+    assert assess("my chest hurts and I'm all sweaty").level == "emergency"
+
+
+def test_negated_danger_signs_do_not_make_chest_pain_an_emergency():
+    assert assess("sharp chest pain, no sweating, not short of breath", age=22).level == "urgent"
+
+
+def test_stroke_signs_are_emergency():
+    assert assess("her face is drooping").level == "emergency"
+
+
+def test_suicidal_intent_gives_988():
+    result = assess("I want to end my life")
+    assert result.level == "emergency" and "988" in result.advice
+
+
+def test_infant_fever_is_emergency():
+    assert assess("fever", age=0.1).level == "emergency"
+
+
+def test_fever_in_an_adult_is_self_care():
+    assert assess("I have a fever", age=30, duration=12).level == "self_care"
+
+
+def test_unknown_complaint_falls_back_to_routine_with_a_reason():
+    result = assess("something feels off")
+    assert result.level == "routine" and result.reasons
+
+
+def test_not_sure_about_age_never_lowers_a_fever_below_urgent():
+    result = assess("my kid has a fever", age="unknown")
+    assert rank(result.level) >= rank("urgent")
+    assert result.nurse_suggested
+
+
+def test_not_sure_answers_bring_in_a_nurse():
+    assert assess("runny nose", severity="unknown").nurse_suggested
+
+
+def test_high_severity_raises_a_cold_to_urgent():
+    assert assess("sore throat", severity=9).level == "urgent"
+
+
+def test_pregnancy_is_asked_for_women_of_childbearing_age_only():
+    assert "pregnant" in engine.questions_for({"abdominal_pain"}, "female", 30)
+    assert "pregnant" not in engine.questions_for({"abdominal_pain"}, "male", 30)
+    assert "pregnant" not in engine.questions_for({"abdominal_pain"}, "female", 70)
+    assert "pregnant" not in engine.questions_for({"cold_symptoms"}, "female", 30)
+
+
+def test_red_flags_need_no_intake_answers():
+    assert engine.red_flags(Facts(concepts=frozenset({"anaphylaxis_signs"})))
+    assert not engine.red_flags(Facts(concepts=frozenset({"cold_symptoms"})))
