@@ -1,0 +1,77 @@
+"""`make bench`: turn latency through the gateway on the rule path, and memory of the three processes.
+
+Printed as a table; never asserted. Starts its own stack on spare ports.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+from scripts.stack import Stack
+
+CONVERSATIONS = 40
+SCRIPT = ["hi", "yes", "I have a runny nose and a cough", "34", "female", "2 days", "3", "none", "none", "thanks"]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process and its children (Rasa and Sanic fork workers)."""
+    total = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+            pgid = int(Path(status.parent / "stat").read_text().split(")")[1].split()[2])
+        except (OSError, ValueError, IndexError):
+            continue
+        if pgid == pid and "VmRSS" in fields:
+            total += int(fields["VmRSS"].split()[0])
+    return total / 1024
+
+
+def run_turns(base_url: str) -> list[float]:
+    http = requests.Session()
+    latencies = []
+    for _ in range(CONVERSATIONS):
+        conversation_id = f"bench-{uuid.uuid4().hex[:10]}"
+        for text in SCRIPT:
+            start = time.perf_counter()
+            reply = http.post(f"{base_url}/api/v1/chat", json={"conversation_id": conversation_id, "text": text})
+            latencies.append((time.perf_counter() - start) * 1000)
+            reply.raise_for_status()
+    return latencies
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as data_dir:
+        stack = Stack(gateway_port=18200, rasa_port=15205, actions_port=15255, data_dir=Path(data_dir))
+        try:
+            stack.start()
+            run_turns(stack.gateway_url)  # warm-up
+            latencies = run_turns(stack.gateway_url)
+            memory = {name: rss_mib(p.pid) for name, p in stack.processes.items()}
+        finally:
+            stack.stop()
+    print(f"\nturn latency through the gateway, rule path ({len(latencies)} turns, warm)")
+    print("| metric | ms |\n|---|---|")
+    for label, value in (("p50", percentile(latencies, 0.5)), ("p95", percentile(latencies, 0.95)),
+                         ("mean", statistics.mean(latencies)), ("max", max(latencies))):
+        print(f"| {label} | {value:.1f} |")
+    print("\n| process | RSS MiB |\n|---|---|")
+    for name, mib in memory.items():
+        print(f"| {name} | {mib:.0f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
