@@ -23,6 +23,8 @@ NEGATION_CUES = re.compile(
 )
 CLAUSE_BREAK = re.compile(r"[.,;:!?\n]|\bbut\b|\bhowever\b|\bexcept\b|\bthough\b")
 NEGATION_WINDOW_WORDS = 5
+MISSING_APOSTROPHE = re.compile(
+    r"\b(can|won|don|doesn|isn|aren|wasn|weren|didn|haven|hasn|hadn|couldn|wouldn|shouldn)(t)\b|\b(i)(m)\b")
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ def normalise(text: str) -> str:
     """Lower-case and straighten quotes so one pattern covers phone keyboards."""
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"\bcan ?not\b", "can't", text)
+    text = MISSING_APOSTROPHE.sub(lambda m: "'".join(g for g in m.groups() if g), text)
     return re.sub(r"\s+", " ", text)
 
 
