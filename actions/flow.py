@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answer import answer_question, looks_like_question
 from actions.escalate import escalate
 from actions.replies import NEXT_STEPS, triage_text
 from actions.safety import SafeAction
@@ -60,6 +61,9 @@ class ActionFollowup(SafeAction, Action):
         return "action_followup"
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        if tracker.get_slot("awaiting_question") or looks_like_question(text):
+            return await answer_question(dispatcher, tracker)
         if tracker.get_slot("triage") is None:
             return [FollowupAction("intake_form")]
         intent = (tracker.latest_message.get("intent") or {}).get("name")

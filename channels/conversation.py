@@ -53,8 +53,10 @@ def state_from_tracker(tracker: dict) -> dict:
         "triage": slots.get("triage"),
         "escalation": slots.get("escalation"),
     }
-    if slots.get("answer"):
-        state["answer"] = slots["answer"]
+    answer = slots.get("answer")
+    latest = (tracker.get("latest_message") or {}).get("message_id")
+    if answer and answer.get("message_id") == latest:
+        state["answer"] = {"citations": answer.get("citations", []), "grounded": bool(answer.get("grounded"))}
     return state
 
 

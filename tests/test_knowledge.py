@@ -1,0 +1,152 @@
+"""Ingestion, search, the honesty guard and the answer chain, on real Chroma and real models."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from knowledge import guard
+from knowledge.chain import Answerer
+from knowledge.ingest import ingest
+from knowledge.retriever import Retriever
+from knowledge.settings import KnowledgeSettings
+from tests.conftest import FIXTURE_DOCS
+
+
+def make_pdf(text: str) -> bytes:
+    """A one-page PDF with a real cross-reference table, written by hand."""
+    stream = f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode()
+    objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+               b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 144]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>",
+               b"<</Length %d>>stream\n" % len(stream) + stream + b"\nendstream",
+               b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj" % number + body + b"endobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+
+@pytest.fixture
+def docs(tmp_path):
+    folder = tmp_path / "docs"
+    shutil.copytree(FIXTURE_DOCS, folder)
+    (folder / "leaflets" / "fever.pdf").write_bytes(make_pdf("Drink water when you have a fever."))
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return KnowledgeSettings(data_dir=tmp_path / "data")
+
+
+def test_medquad_answers_get_corpus_citation_ids_and_metadata(docs, settings):
+    report = ingest([docs], settings)
+    assert report.skipped == []
+    store = Retriever(settings).store
+    meta = store.chunks.get(where={"citation": "TestSource_0000001_Sec2"}, include=["metadatas"])["metadatas"][0]
+    assert meta["title"] == "High Blood Pressure"
+    assert meta["url"] == "https://example.org/high-blood-pressure"
+    assert meta["question"].startswith("What are the treatments")
+
+
+def test_markdown_html_text_and_pdf_are_ingested_with_titles_and_urls(docs, settings):
+    ingest([docs], settings)
+    metas = Retriever(settings).store.chunks.get(where={"source": "local"}, include=["metadatas"])["metadatas"]
+    titles = {m["title"]: m["url"] for m in metas}
+    assert titles["Washing your hands"] == "https://example.org/clinic/handwashing"
+    assert titles["Getting your flu shot"] == "https://example.org/clinic/flu-shot"
+    assert "Clinic phone line" in titles or "clinic hours" in titles
+    assert "fever" in titles
+
+
+def test_local_document_ids_are_stable_across_runs(docs, settings, tmp_path):
+    ingest([docs], settings)
+    first = sorted(m["citation"] for m in Retriever(settings).store.chunks.get(include=["metadatas"])["metadatas"])
+    again = KnowledgeSettings(data_dir=tmp_path / "again")
+    ingest([docs], again)
+    second = sorted(m["citation"] for m in Retriever(again).store.chunks.get(include=["metadatas"])["metadatas"])
+    assert first == second
+
+
+def test_reingesting_skips_unchanged_files_and_replaces_changed_ones(docs, settings):
+    first = ingest([docs], settings)
+    second = ingest([docs], settings)
+    assert second.added == 0 and second.unchanged == first.added
+    (docs / "leaflets" / "handwashing.md").write_text("# Washing your hands\n\nUse soap. Rinse well.\n")
+    third = ingest([docs], settings)
+    assert third.added == 1
+    texts = Retriever(settings).store.chunks.get(where={"title": "Washing your hands"})["documents"]
+    assert texts == ["Use soap. Rinse well."]
+
+
+@pytest.mark.parametrize("name, content, reason", [
+    ("broken.xml", b"<Document id='1' source='X'><QAPairs>", "malformed XML"),
+    ("empty.txt", b"", "empty file"),
+    ("image.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary content"),
+    ("latin1.txt", "caf\u00e9 na\u00efve r\u00e9sum\u00e9".encode("latin-1"), "unknown text encoding"),
+    ("fake.pdf", b"%PDF-1.4 this is not really a pdf", "unreadable PDF"),
+])
+def test_a_bad_file_is_skipped_by_name_and_the_run_goes_on(docs, settings, name, content, reason):
+    (docs / name).write_bytes(content)
+    report = ingest([docs], settings)
+    assert [(path.rsplit("/", 1)[-1], why.split(":")[0].split(" (")[0]) for path, why in report.skipped] == [(name, reason)]
+    assert report.added == 6
+
+
+def test_search_cli_prints_the_json_shape(data_dir):
+    env = {"CARELINE_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "knowledge.search", "is high blood pressure dangerous", "-k", "2",
+                          "--json"], capture_output=True, text=True, env=env, check=True).stdout
+    hits = json.loads(out)
+    assert 1 <= len(hits) <= 2
+    assert set(hits[0]) == {"id", "score", "title", "source", "url", "text"}
+    assert hits[0]["id"].startswith("TestSource_0000001_Sec")
+    assert hits[0]["score"] >= hits[-1]["score"]
+
+
+def test_guard_drops_an_invented_sentence_and_keeps_a_supported_one():
+    passage = "Blood thinners are medicines that help prevent blood clots."
+    checked = guard.check("Blood thinners are medicines that prevent blood clots [1]. "
+                          "They also cure diabetes in most patients [1].", [passage])
+    assert [s for s, _ in checked.sentences] == ["Blood thinners are medicines that prevent blood clots ."]
+    assert checked.dropped == 1
+
+
+def test_guard_removes_a_citation_to_a_passage_that_was_not_retrieved():
+    checked = guard.check("Blood thinners help prevent blood clots [7].", ["Blood thinners help prevent blood clots."])
+    assert checked.sentences == [("Blood thinners help prevent blood clots .", 1)]
+
+
+@pytest.fixture(scope="module")
+def answerer(data_dir):
+    return Answerer(KnowledgeSettings(data_dir=data_dir))
+
+
+def test_answer_cites_only_retrieved_documents(answerer):
+    result = answerer.answer("what does high blood pressure mean?")
+    assert result.grounded and result.citations
+    assert all(c.startswith("TestSource_0000001") for c in result.citations)
+    assert "Sources:" in result.text and "not medical advice" in result.text
+    hits = {h.id for h in answerer.retriever.search("what does high blood pressure mean?", 3)}
+    assert set(result.citations) <= hits
+
+
+def test_question_outside_the_documents_gets_an_honest_i_dont_know(answerer):
+    result = answerer.answer("how do I fix the brakes on my bicycle?")
+    assert result.kind == "abstain" and not result.grounded
+    assert "don't know" in result.text and "nurse" in result.text
+
+
+@pytest.mark.parametrize("question", ["do I have high blood pressure?", "should I stop taking my blood thinner?",
+                                      "can I double my dose of lisinopril?"])
+def test_diagnosis_and_dose_questions_are_refused_with_a_nurse_offer(answerer, question):
+    result = answerer.answer(question)
+    assert result.kind == "refusal" and "nurse" in result.text
