@@ -7,7 +7,9 @@ import re
 import numpy as np
 from scipy import sparse
 
-STOPWORDS = set(["a", "an", "and", "are", "as", "at", "be", "been", "being", "but", "by", "can", "could", "do", "does", "did", "for", "from", "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or", "our", "should", "so", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "was", "we", "were", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you", "your", "about", "can't", "don't", "i'm", "it's", "am", "any", "also", "just", "get", "got"])
+STOPWORDS = set("""a an and are as at be been being but by can could do does did for from had has have how i if in
+into is it its me my of on or our should so than that the their them then there these they this to was we were what
+when where which who why will with would you your about can't don't i'm it's am any also just get got""".split())
 K1, B = 1.2, 0.75
 
 
