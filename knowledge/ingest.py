@@ -29,6 +29,7 @@ BATCH_FILES = 200
 class Report:
     added: int = 0
     unchanged: int = 0
+    removed: int = 0
     chunks: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
@@ -69,7 +70,18 @@ def ingest(folders: list[Path], settings: KnowledgeSettings, store: Store | None
             pending = []
     if pending:
         _write(store, settings, pending, known, report)
+    _remove_vanished(store, folders, {file_key(folder, path) for folder, path in files}, known, report)
     return report
+
+
+def _remove_vanished(store: Store, folders: list[Path], present: set[str], known: dict, report: Report) -> None:
+    """Files deleted from an ingested folder leave the store too."""
+    prefixes = tuple(f"{folder.name}/" for folder in folders)
+    for key in [k for k in known if k.startswith(prefixes) and k not in present]:
+        store.chunks.delete(where={"path": key})
+        store.keys.delete(where={"path": key})
+        store.files.delete(ids=[key])
+        report.removed += 1
 
 
 def _manifest(store: Store) -> dict[str, str]:
@@ -120,8 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"not a folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
     report = ingest(folders, settings)
-    print(f"files ingested: {report.added}, unchanged: {report.unchanged}, chunks written: {report.chunks}, "
-          f"skipped: {len(report.skipped)}")
+    print(f"files ingested: {report.added}, unchanged: {report.unchanged}, removed: {report.removed}, "
+          f"chunks written: {report.chunks}, skipped: {len(report.skipped)}")
     for path, reason in report.skipped:
         print(f"  skipped {path}: {reason}")
     return 0

@@ -39,9 +39,11 @@ class Hit:
 
 
 class Retriever:
-    def __init__(self, settings: KnowledgeSettings | None = None, store: Store | None = None):
+    def __init__(self, settings: KnowledgeSettings | None = None, store: Store | None = None,
+                 weights: dict[str, float] | None = None):
         self.settings = settings or KnowledgeSettings()
         self.store = store or open_store(self.settings)
+        self.weights = weights or WEIGHTS
 
     @cached_property
     def corpus(self) -> dict:
@@ -84,7 +86,7 @@ class Retriever:
             return []
         vector = embeddings.embed(self.settings.embedding_model, [query])[0]
         ranked, similarity = self._ranked_lists(query, vector)
-        doc_scores, passage_scores = fuse(ranked)
+        doc_scores, passage_scores = fuse(ranked, self.weights)
         order = sorted(doc_scores, key=lambda d: -doc_scores[d])[:k]
         return [self._hit(self._best_passage(doc, passage_scores), doc_scores[doc], similarity.get(doc, 0.0))
                 for doc in order]
@@ -132,14 +134,17 @@ class Retriever:
                    similarity)
 
 
-def fuse(ranked: dict[str, list[tuple[str | None, dict]]]) -> tuple[dict[str, float], dict[str, float]]:
+def fuse(ranked: dict[str, list[tuple[str | None, dict]]],
+         weights: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
     """Weighted reciprocal-rank fusion: documents count once per list, passages accumulate."""
     doc_scores: dict[str, float] = {}
     passage_scores: dict[str, float] = {}
     for name, items in ranked.items():
         seen: set[str] = set()
         for rank, (chunk_id, meta) in enumerate(items):
-            share = WEIGHTS[name] / (RRF_K + rank + 1)
+            if not weights.get(name):
+                break
+            share = weights[name] / (RRF_K + rank + 1)
             if meta["doc"] not in seen:
                 seen.add(meta["doc"])
                 doc_scores[meta["doc"]] = doc_scores.get(meta["doc"], 0.0) + share

@@ -7,6 +7,7 @@ fresh checkout (the first run then takes a few minutes).
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import logging
 import sys
@@ -14,6 +15,16 @@ import sys
 from knowledge.ingest import ingest
 from knowledge.retriever import Retriever
 from knowledge.settings import KnowledgeSettings
+
+
+def ingest_once(settings: KnowledgeSettings, retriever: Retriever) -> None:
+    """Several first searches at once must not ingest side by side: the first one builds, the rest wait."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.data_dir / "ingest.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if retriever.store.chunks.count() == 0:
+            print("the knowledge store is empty: ingesting the default corpus first ...", file=sys.stderr)
+            ingest([settings.corpus_dir], settings, retriever.store)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,8 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = KnowledgeSettings()
     retriever = Retriever(settings)
     if retriever.store.chunks.count() == 0:
-        print("the knowledge store is empty: ingesting the default corpus first ...", file=sys.stderr)
-        ingest([settings.corpus_dir], settings, retriever.store)
+        ingest_once(settings, retriever)
     hits = retriever.search(args.question, max(1, args.k))
     if args.json:
         print(json.dumps([hit.as_json() for hit in hits], ensure_ascii=False))

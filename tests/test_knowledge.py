@@ -150,3 +150,11 @@ def test_question_outside_the_documents_gets_an_honest_i_dont_know(answerer):
 def test_diagnosis_and_dose_questions_are_refused_with_a_nurse_offer(answerer, question):
     result = answerer.answer(question)
     assert result.kind == "refusal" and "nurse" in result.text
+
+
+def test_a_deleted_file_leaves_the_store(docs, settings):
+    ingest([docs], settings)
+    (docs / "leaflets" / "flu-shot.html").unlink()
+    report = ingest([docs], settings)
+    assert report.removed == 1
+    assert not Retriever(settings).store.chunks.get(where={"title": "Getting your flu shot"})["ids"]

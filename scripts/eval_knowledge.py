@@ -1,0 +1,113 @@
+"""`make eval-knowledge`: retrieval and answer quality on data/eval/questions_dev.jsonl.
+
+Prints hit@1, hit@5 and MRR for the hybrid search and two baselines (plain
+dense search over MedQuAD questions, BM25 over answers alone), abstention
+precision, unsupported-sentence rate, readability, and latency p50/p95.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from knowledge import guard
+from knowledge.chain import Answerer
+from knowledge.loaders import document_part
+from knowledge.retriever import WEIGHTS, Retriever
+
+QUESTIONS = Path(__file__).resolve().parent.parent / "data" / "eval" / "questions_dev.jsonl"
+SYSTEMS = {
+    "hybrid (CareLine)": WEIGHTS,
+    "dense over MedQuAD questions": {"dense_questions": 1.0},
+    "BM25 over answers": {"bm25_answers": 1.0},
+}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def retrieval(retriever: Retriever, questions: list[dict]) -> tuple[dict, list[float]]:
+    hit1 = hit5 = rr = 0.0
+    latencies = []
+    for q in questions:
+        start = time.perf_counter()
+        hits = retriever.search(q["question"], 5)
+        latencies.append((time.perf_counter() - start) * 1000)
+        ranks = [i for i, h in enumerate(hits) if document_part(h.id) in set(q["docs"])]
+        if ranks:
+            hit5 += 1
+            hit1 += ranks[0] == 0
+            rr += 1 / (ranks[0] + 1)
+    n = len(questions)
+    return {"hit@1": hit1 / n, "hit@5": hit5 / n, "MRR": rr / n}, latencies
+
+
+def syllables(word: str) -> int:
+    return max(1, len(re.findall(r"[aeiouy]+", word.lower())) - word.lower().endswith("e"))
+
+
+def grade(text: str) -> float:
+    """Flesch-Kincaid grade level."""
+    sentences = max(1, len(guard.sentences(text)))
+    words = re.findall(r"[A-Za-z]+", text) or ["x"]
+    return 0.39 * len(words) / sentences + 11.8 * sum(map(syllables, words)) / len(words) - 15.59
+
+
+def answers(answerer: Answerer, questions: list[dict]) -> dict:
+    latencies, shown, unsupported, grades = [], 0, 0, []
+    abstained_right = abstained = unanswerable = 0
+    for q in questions:
+        start = time.perf_counter()
+        result = answerer.answer(q["question"])
+        latencies.append((time.perf_counter() - start) * 1000)
+        unanswerable += not q["answerable"]
+        if not result.grounded:
+            abstained += 1
+            abstained_right += not q["answerable"]
+            continue
+        body = result.text.split("\n\nSources:")[0]
+        passages = [answerer.retriever.corpus["texts"][i] for i in _passage_indexes(answerer, result.citations)]
+        for sentence in guard.sentences(re.sub(r"\s*\[\d+\]", "", body)):
+            shown += 1
+            unsupported += max((guard.support(sentence, p) for p in passages), default=0) < guard.SUPPORT_THRESHOLD
+        grades.append(grade(body))
+    return {"abstention precision": abstained_right / max(abstained, 1),
+            "abstention recall": abstained_right / max(unanswerable, 1),
+            "unsupported sentence rate": unsupported / max(shown, 1),
+            "readability grade (FK)": statistics.mean(grades) if grades else 0.0,
+            "answer p50 ms": percentile(latencies, 0.5), "answer p95 ms": percentile(latencies, 0.95)}
+
+
+def _passage_indexes(answerer: Answerer, citations: list[str]) -> list[int]:
+    corpus = answerer.retriever.corpus
+    return [i for i, meta in enumerate(corpus["metas"]) if meta["citation"] in set(citations)]
+
+
+def main() -> int:
+    questions = [json.loads(line) for line in QUESTIONS.read_text().splitlines() if line.strip()]
+    answerable = [q for q in questions if q["answerable"]]
+    print(f"{len(answerable)} answerable and {len(questions) - len(answerable)} unanswerable questions\n")
+    print("| retrieval | hit@1 | hit@5 | MRR | search p50 ms | search p95 ms |\n|---|---|---|---|---|---|")
+    for name, weights in SYSTEMS.items():
+        retriever = Retriever(weights=weights)
+        retriever.warm()
+        retrieval(retriever, answerable[:3])  # warm-up
+        scores, latencies = retrieval(retriever, answerable)
+        print(f"| {name} | {scores['hit@1']:.3f} | {scores['hit@5']:.3f} | {scores['MRR']:.3f} | "
+              f"{percentile(latencies, 0.5):.0f} | {percentile(latencies, 0.95):.0f} |")
+    answerer = Answerer()
+    answerer.warm()
+    print("\n| answers | value |\n|---|---|")
+    for name, value in answers(answerer, questions).items():
+        print(f"| {name} | {value:.3f} |" if value < 100 else f"| {name} | {value:.0f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
