@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 # Portable CPU build of llama.cpp; pip caches the wheel so this compiles once per machine.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_BLAS=OFF
 
-.PHONY: setup run test bench eval-triage eval-knowledge index lint model clean
+.PHONY: setup run test bench eval-triage eval-knowledge eval-privacy index lint model clean
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed
 
@@ -42,6 +42,9 @@ bench: setup
 
 eval-triage: setup
 	$(PY) -m scripts.eval_triage
+
+eval-privacy: setup
+	$(PY) -m scripts.eval_privacy
 
 eval-knowledge: setup index
 	$(PY) -m scripts.eval_knowledge

@@ -5,9 +5,13 @@ import logging
 from waitress import serve
 
 from channels.app import create_app
+from channels.privacy.logging import ScrubbingFormatter
 from channels.settings import Settings
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
     settings = Settings()
     serve(create_app(settings), host=settings.host, port=settings.port, threads=8)

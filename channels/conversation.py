@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from channels.errors import ApiError
+from channels.privacy import edge
 from channels.rasa_client import RasaClient
 
 CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -39,7 +40,9 @@ def check_conversation_id(conversation_id: object) -> str:
 
 
 def take_turn(rasa: RasaClient, conversation_id: str, text: str) -> Turn:
-    replies = rasa.send(conversation_id, text)
+    """Scrub at the edge, then one Rasa turn; Rasa, the actions and the logs only see scrubbed text."""
+    asked = state_from_tracker(rasa.tracker(conversation_id))["requested_slot"]
+    replies = rasa.send(conversation_id, edge.prepare(conversation_id, text, asked))
     tracker = rasa.tracker(conversation_id)
     return Turn(messages=[_message(r) for r in replies if r.get("text") or r.get("buttons")],
                 state=state_from_tracker(tracker))

@@ -1,0 +1,21 @@
+"""Dates of birth: after "DOB", "born on", "birthday", "date of birth"; any common date format."""
+
+from presidio_analyzer import Pattern, PatternRecognizer
+
+from channels.privacy.recognizers.patterns import after_keyword
+
+MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+DATE = (rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+        rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH},?\s+\d{{4}}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|{MONTH}\s+\d{{4}})")
+
+
+class DateOfBirthRecognizer(PatternRecognizer):
+    PATTERNS = [
+        Pattern("after keyword", after_keyword(r"dob|d\.o\.b|born|born on|birthday|birth date|date of birth|bday",
+                                               rf"(?:on\s+|is\s+|in\s+)?{DATE}"), 0.95),
+    ]
+    CONTEXT = ["dob", "born", "birthday", "birth"]
+
+    def __init__(self):
+        super().__init__(supported_entity="DATE_OF_BIRTH", patterns=self.PATTERNS, context=self.CONTEXT,
+                         name="careline_date_of_birth")

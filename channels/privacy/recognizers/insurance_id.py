@@ -1,0 +1,19 @@
+"""Insurance member and group ids: "member id XJH123456789", "policy # 123-45-678", "Medicare 1EG4-TE5-MK73"."""
+
+from presidio_analyzer import Pattern, PatternRecognizer
+
+from channels.privacy.recognizers.patterns import after_keyword
+
+
+class InsuranceIdRecognizer(PatternRecognizer):
+    KEYWORDS = r"member|subscriber|policy|group|insurance|medicaid|medicare|plan|insurance card|id card|bcbs|aetna|cigna"
+    PATTERNS = [
+        Pattern("after keyword", after_keyword(KEYWORDS, r"(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{4,19}\b"), 0.9),
+        Pattern("medicare mbi", r"\b\d[A-Z][A-Z0-9]\d-?[A-Z][A-Z0-9]\d-?[A-Z]{2}\d{2}\b", 0.85),
+        Pattern("letters then digits", r"\b[A-Z]{2,4}\d{6,12}\b", 0.6),
+    ]
+    CONTEXT = ["member", "insurance", "policy", "group", "subscriber", "medicaid", "medicare", "id"]
+
+    def __init__(self):
+        super().__init__(supported_entity="INSURANCE_ID", patterns=self.PATTERNS, context=self.CONTEXT,
+                         name="careline_insurance_id")

@@ -1,0 +1,45 @@
+"""spaCy's PERSON and LOCATION, filtered: the small model tags lower-case words ("ribs", "feel") as places.
+
+A LOCATION must start with a capital letter; a PERSON must be capitalised or
+made only of proper nouns.
+"""
+
+import re
+
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+
+class SpacyNameRecognizer(SpacyRecognizer):
+    def __init__(self):
+        super().__init__(supported_entities=["PERSON", "LOCATION"])
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        results = super().analyze(text, entities, nlp_artifacts)
+        doc = nlp_artifacts.tokens if nlp_artifacts else None
+        kept = []
+        for result in results:
+            if self._plausible(text, result, doc):
+                result.end = self._capitalised_end(text, result)
+                kept.append(result)
+        return kept
+
+    @staticmethod
+    def _capitalised_end(text, result) -> int:
+        """"Nguyen prescribed amoxicillin" is a name followed by words: keep the capitalised run only."""
+        if not text[result.start].isupper():
+            return result.end
+        end = result.start
+        for match in re.finditer(r"\S+", text[result.start:result.end]):
+            if not match.group()[0].isupper():
+                break
+            end = result.start + match.end()
+        return end
+
+    @staticmethod
+    def _plausible(text, result, doc) -> bool:
+        if text[result.start].isupper():
+            return True
+        if result.entity_type != "PERSON" or doc is None:
+            return False
+        span = doc.char_span(result.start, result.end, alignment_mode="expand")
+        return span is not None and all(token.pos_ == "PROPN" for token in span)
