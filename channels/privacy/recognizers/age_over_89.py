@@ -12,7 +12,8 @@ class AgeOver89Recognizer(PatternRecognizer):
                               rf"husband|wife|aunt|uncle|patient|she|he|who)|(?-i:[A-Z][a-z]+))"
                               rf",?(?:'s| is| was| turned| turns| just turned)\s+){OVER_89}\b"
                               rf"(?!\s*(?:%|percent|lbs|pounds|kg|degrees|°|mg|f\b|/|over))", 0.85),
-        Pattern("age keyword", rf"(?i)(?<=\b(?:age|aged|i'?m|i am|she'?s|he'?s|turned|turning)\s+){OVER_89}\b(?!\s*(?:%|percent|lbs|pounds|kg|degrees|°|mg))",
+        Pattern("age keyword", rf"(?i)(?<=\b(?:age|aged|i'?m|i am|she'?s|he'?s|turned|turning)\s+){OVER_89}\b"
+                               rf"(?!\s*(?:%|percent|lbs|pounds|kg|degrees|°|mg))",
                 0.85),
     ]
 
