@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from channels import api, errors
+from channels import api, errors, sms
 from channels.rasa_client import RasaClient
 from channels.settings import Settings
 
@@ -19,4 +19,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["rasa"] = RasaClient(settings)
     errors.register(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(sms.bp)
     return app

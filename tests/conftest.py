@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import uuid
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from channels.settings import Settings
 from knowledge.ingest import ingest
 from knowledge.settings import KnowledgeSettings
 from scripts.stack import Stack
+from tests.fake_twilio import FakeTwilio
 
+TWILIO_TOKEN = "test-auth-token"
 TEST_PORTS = {"gateway_port": 18000, "rasa_port": 15005, "actions_port": 15055}
 FIXTURE_DOCS = Path(__file__).parent / "fixtures" / "knowledge"
 
@@ -22,6 +25,7 @@ FIXTURE_DOCS = Path(__file__).parent / "fixtures" / "knowledge"
 def data_dir(tmp_path_factory):
     """The test stack's data directory, with the fixture documents already ingested."""
     path = tmp_path_factory.mktemp("careline")
+    os.environ["CARELINE_DATA_DIR"] = str(path)  # the gateway's own tables and vault key live here too
     ingest([FIXTURE_DOCS], KnowledgeSettings(data_dir=path))
     return path
 
@@ -37,8 +41,15 @@ def stack(data_dir):
 
 
 @pytest.fixture(scope="session")
-def app(stack):
-    settings = Settings(rasa_url=stack.rasa_url, actions_url=stack.actions_url, data_dir=stack.data_dir)
+def fake_twilio():
+    with FakeTwilio() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def app(stack, fake_twilio):
+    settings = Settings(rasa_url=stack.rasa_url, actions_url=stack.actions_url, data_dir=stack.data_dir,
+                        twilio_auth_token=TWILIO_TOKEN, twilio_api_base_url=fake_twilio.url)
     return create_app(settings)
 
 

@@ -1,0 +1,138 @@
+"""POST /sms/twilio: Twilio's inbound webhook, answered with TwiML.
+
+The phone number is identity: it goes to the vault and the conversation gets
+an opaque patient id; the number never reaches Rasa, the logs or the LLM.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, current_app, request
+from sqlalchemy.exc import IntegrityError
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from channels.conversation import clean_text, take_turn
+from channels.errors import ApiError, ServiceDown
+from channels.sms_format import split, with_options
+from channels.store import vault
+from channels.store.db import session
+from channels.store.models import OptOut, ProcessedMessage
+
+bp = Blueprint("sms", __name__)
+log = logging.getLogger(__name__)
+STOP_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit"}
+START_WORDS = {"start", "unstop", "yes start"}
+HELP_WORDS = {"help", "info"}
+REPLIES = {
+    "stopped": "You're unsubscribed from CareLine and will get no more messages. Reply START to come back. "
+               "In an emergency, call 911.",
+    "started": "Welcome back to CareLine. Say hi to begin.",
+    "help": "CareLine is your clinic's virtual assistant: it helps you decide where to get care and can pass "
+            "you to a nurse (reply NURSE). It is not for emergencies: call 911. Reply STOP to unsubscribe.",
+    "pictures": "Thanks for the picture. I can't look at pictures yet, but a nurse can: reply NURSE.",
+    "empty": "Please type your message in words. In an emergency, call 911.",
+    "down": "Sorry, CareLine is having a problem right now. Please send your message again in a few minutes. "
+            "If this is an emergency, call 911 now.",
+}
+_last_buttons: dict[str, list[dict]] = {}
+
+
+def _twiml(texts: list[str]) -> Response:
+    reply = MessagingResponse()
+    for text in texts:
+        for piece in split(text):
+            reply.message(piece)
+    return Response(str(reply), mimetype="application/xml")
+
+
+def _signed() -> bool:
+    settings = current_app.config["SETTINGS"]
+    if not settings.twilio_auth_token:
+        log.warning("TWILIO_AUTH_TOKEN is not set: refusing SMS webhooks")
+        return False
+    url = request.url
+    if settings.public_base_url:
+        url = settings.public_base_url.rstrip("/") + request.full_path.rstrip("?")
+    return RequestValidator(settings.twilio_auth_token).validate(
+        url, request.form.to_dict(), request.headers.get("X-Twilio-Signature", ""))
+
+
+def _seen(sid: str) -> bool:
+    with session() as db:
+        return db.get(ProcessedMessage, sid) is not None
+
+
+def _remember(sid: str) -> None:
+    with session() as db:
+        db.add(ProcessedMessage(sid=sid))
+        try:
+            db.commit()
+        except IntegrityError:
+            db.rollback()
+
+
+def _set_opt_out(phone: str, out: bool) -> None:
+    lookup = vault.lookup_hash("phone", phone)
+    with session() as db:
+        row = db.get(OptOut, lookup)
+        if out and not row:
+            db.add(OptOut(lookup=lookup))
+        if not out and row:
+            db.delete(row)
+        db.commit()
+
+
+def _opted_out(phone: str) -> bool:
+    with session() as db:
+        return db.get(OptOut, vault.lookup_hash("phone", phone)) is not None
+
+
+@bp.post("/sms/twilio")
+def inbound():
+    if not _signed():
+        return Response("forbidden", status=403, mimetype="text/plain")
+    sid = request.form.get("MessageSid", "")
+    if sid and _seen(sid):
+        return _twiml([])
+    texts = _handle(request.form.get("From", ""), (request.form.get("Body") or "").strip(),
+                    int(request.form.get("NumMedia", "0") or 0))
+    if texts is not None and sid:
+        _remember(sid)
+    return _twiml(texts if texts is not None else [REPLIES["down"]])
+
+
+def _handle(phone: str, body: str, media: int) -> list[str] | None:
+    keyword = body.lower().strip(" .!")
+    if keyword in STOP_WORDS:
+        _set_opt_out(phone, True)
+        return [REPLIES["stopped"]]
+    if keyword in START_WORDS:
+        _set_opt_out(phone, False)
+        return [REPLIES["started"]]
+    if _opted_out(phone):
+        return []
+    if keyword in HELP_WORDS:
+        return [REPLIES["help"]]
+    replies = [REPLIES["pictures"]] if media else []
+    if not body:
+        return replies or [REPLIES["empty"]]
+    patient_id = vault.patient_for("phone", phone)
+    text = _numbered_answer(patient_id, body)
+    try:
+        turn = take_turn(current_app.extensions["rasa"], patient_id, clean_text(text, 1600))
+    except ServiceDown:
+        return None
+    except ApiError as err:
+        return replies + [err.message]
+    _last_buttons[patient_id] = next((m["buttons"] for m in reversed(turn.messages) if m["buttons"]), [])
+    return replies + [with_options(m) for m in turn.messages]
+
+
+def _numbered_answer(patient_id: str, body: str) -> str:
+    """ "1" means the first option we offered last time."""
+    options = _last_buttons.get(patient_id) or []
+    if body.isdigit() and 1 <= int(body) <= len(options):
+        return options[int(body) - 1]["payload"]
+    return body

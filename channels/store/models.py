@@ -1,0 +1,57 @@
+"""Tables. Identities hold encrypted values only; nothing else holds raw PHI."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from channels.store.db import Base
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Identity(Base):
+    """The identity vault: who a patient id belongs to (phone, portal id, name), encrypted at rest."""
+
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("kind", "lookup"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    lookup: Mapped[str] = mapped_column(String(64))
+    secret: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class ProcessedMessage(Base):
+    """Inbound SMS already handled (Twilio retries webhooks)."""
+
+    __tablename__ = "processed_messages"
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class OptOut(Base):
+    __tablename__ = "sms_opt_outs"
+    lookup: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class Escalation(Base):
+    """A hand-off to nurses. Transcript and slots are scrubbed text: no raw PHI."""
+
+    __tablename__ = "escalations"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
+    priority: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    channel: Mapped[str] = mapped_column(String(20), default="web")
+    triage: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    slots: Mapped[dict] = mapped_column(JSON, default=dict)
+    transcript: Mapped[list] = mapped_column(JSON, default=list)
+    claimed_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)

@@ -1,0 +1,112 @@
+"""The Twilio SMS webhook, signed like Twilio signs it, and outbound SMS through the fake Twilio API."""
+
+import re
+import uuid
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from channels import sms_sender
+from channels.sms_format import segments, split, with_options
+from tests.conftest import TWILIO_TOKEN
+
+URL = "http://localhost/sms/twilio"
+
+
+def post(client, body: str, phone: str = "+15551230000", sid: str | None = None, signature: str | None = None,
+         media: int = 0):
+    form = {"From": phone, "To": "+15550000000", "Body": body, "MessageSid": sid or "SM" + uuid.uuid4().hex,
+            "NumMedia": str(media)}
+    if media:
+        form["MediaUrl0"] = "https://example.org/photo.jpg"
+    signature = signature if signature is not None else RequestValidator(TWILIO_TOKEN).compute_signature(URL, form)
+    return client.post("/sms/twilio", data=form, headers={"X-Twilio-Signature": signature})
+
+
+def messages(response) -> list[str]:
+    return re.findall(r"<Message>(.*?)</Message>", response.get_data(as_text=True), re.S)
+
+
+def new_phone() -> str:
+    return "+1555" + str(uuid.uuid4().int)[:7]
+
+
+def test_forged_signature_is_403_and_no_turn(client):
+    response = post(client, "hi", signature="forged")
+    assert response.status_code == 403
+
+
+def test_missing_signature_is_403(client):
+    assert client.post("/sms/twilio", data={"From": "+15551230000", "Body": "hi"}).status_code == 403
+
+
+def test_signed_message_gets_twiml_with_numbered_options(client):
+    response = post(client, "hi", phone=new_phone())
+    assert response.status_code == 200 and response.mimetype == "application/xml"
+    assert "Reply 1 for Yes, 2 for No" in messages(response)[-1]
+
+
+def test_same_message_sid_twice_makes_one_turn(client):
+    phone, sid = new_phone(), "SM" + uuid.uuid4().hex
+    first = post(client, "hi", phone=phone, sid=sid)
+    again = post(client, "hi", phone=phone, sid=sid)
+    assert messages(first) and messages(again) == []
+
+
+def test_a_number_answers_the_options_offered(client):
+    phone = new_phone()
+    post(client, "hi", phone=phone)
+    reply = post(client, "1", phone=phone)
+    assert "main problem" in " ".join(messages(reply))
+
+
+def test_stop_then_a_message_gets_no_reply_until_start(client):
+    phone = new_phone()
+    assert "unsubscribed" in messages(post(client, "STOP", phone=phone))[0]
+    assert messages(post(client, "hi", phone=phone)) == []
+    assert "Welcome back" in messages(post(client, "START", phone=phone))[0]
+    assert messages(post(client, "hi", phone=phone))
+
+
+def test_help_says_who_we_are_and_how_to_reach_a_person(client):
+    text = messages(post(client, "HELP", phone=new_phone()))[0]
+    assert "CareLine" in text and "nurse" in text.lower() and "911" in text
+
+
+def test_a_picture_gets_a_polite_answer(client):
+    texts = messages(post(client, "", phone=new_phone(), media=1))
+    assert "picture" in texts[0]
+
+
+def test_the_phone_number_never_reaches_rasa(client, stack):
+    import sqlite3
+
+    phone = "+15559876543"
+    post(client, "hi", phone=phone)
+    rows = sqlite3.connect(stack.data_dir / "tracker.db").execute("select sender_id, data from events").fetchall()
+    assert not any(phone in sender or phone in data or "5559876543" in data for sender, data in rows)
+
+
+@pytest.mark.parametrize("text, count", [("a" * 160, 1), ("a" * 161, 2), ("é" * 70, 1), ("😀" * 40, 2)])
+def test_segments_count_gsm7_and_ucs2(text, count):
+    assert segments(text) == count
+
+
+def test_long_replies_split_between_sentences_within_three_segments():
+    text = " ".join(f"This is sentence number {n} of a long reply." for n in range(40))
+    pieces = split(text)
+    assert len(pieces) > 1
+    assert all(segments(p) <= 3 and p.endswith(".") for p in pieces)
+    assert " ".join(pieces) == text
+
+
+def test_buttons_become_numbered_options():
+    assert with_options({"text": "Agree?", "buttons": [{"title": "Yes", "payload": "/affirm"},
+                                                       {"title": "No", "payload": "/deny"}]}) == \
+        "Agree?\nReply 1 for Yes, 2 for No."
+
+
+def test_outbound_sms_goes_through_the_fake_twilio_api(app, fake_twilio):
+    sids = sms_sender.send(app.config["SETTINGS"], "+15551112222", "A nurse has replied: please call the clinic.")
+    assert sids and fake_twilio.sent[-1]["To"] == "+15551112222"
+    assert fake_twilio.sent[-1]["Body"].startswith("A nurse has replied")
