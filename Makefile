@@ -9,9 +9,13 @@ PY := $(VENV)/bin/python
 # Portable CPU build of llama.cpp; pip caches the wheel so this compiles once per machine.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_BLAS=OFF
 
-.PHONY: setup run test bench eval-triage eval-knowledge eval-privacy index lint model clean
+.PHONY: setup browser screenshots run test bench eval-triage eval-knowledge eval-privacy index lint model clean
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed
+setup: $(VENV)/.installed $(RASA_VENV)/.installed browser
+
+# Debian's chromium for the browser tests and screenshots (Playwright never downloads a browser here).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON311) -m venv $(VENV)
@@ -48,6 +52,9 @@ eval-privacy: setup
 
 eval-knowledge: setup index
 	$(PY) -m scripts.eval_knowledge
+
+screenshots: setup
+	$(PY) -m scripts.screenshots
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from channels import api, errors, sms
+from channels import api, errors, sms, webchat
 from channels.rasa_client import RasaClient
 from channels.settings import Settings
 
@@ -20,4 +20,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     errors.register(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(sms.bp)
+    app.register_blueprint(webchat.bp)
     return app

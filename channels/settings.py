@@ -20,6 +20,10 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path(_env("CARELINE_DATA_DIR", str(ROOT / "var"))))
     rasa_timeout_s: float = field(default_factory=lambda: float(_env("RASA_TIMEOUT_S", "60")))
     max_text_chars: int = 2000
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
     twilio_auth_token: str = field(default_factory=lambda: _env("TWILIO_AUTH_TOKEN", ""))
     twilio_account_sid: str = field(default_factory=lambda: _env("TWILIO_ACCOUNT_SID", "AC" + "0" * 32))
     twilio_from_number: str = field(default_factory=lambda: _env("TWILIO_FROM_NUMBER", "+15550000000"))
@@ -27,4 +31,6 @@ class Settings:
     public_base_url: str = field(default_factory=lambda: _env("PUBLIC_BASE_URL", ""))
     allowed_embed_origins: str = field(default_factory=lambda: _env("ALLOWED_EMBED_ORIGINS", "'self'"))
     portal_jwt_key: str = field(default_factory=lambda: _env("PORTAL_JWT_KEY", ""))
+    environment: str = field(default_factory=lambda: _env("CARELINE_ENV", "development"))
+    portal_jwks_file: str = field(default_factory=lambda: _env("PORTAL_JWKS_FILE", ""))
     portal_jwt_audience: str = field(default_factory=lambda: _env("PORTAL_JWT_AUDIENCE", "CareLine"))

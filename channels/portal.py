@@ -1,0 +1,56 @@
+"""Launch from a patient portal: /chat?launch=<JWT> signed by the portal (HS256 key or RS256 JWKS file).
+
+A valid launch binds the conversation to the portal patient id through the
+identity vault; anything else (expired, wrong audience or signature,
+alg "none") gets no session.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jwt
+
+from channels.settings import Settings
+from channels.store import vault
+
+REQUIRED = ["sub", "exp", "iat", "aud"]
+
+
+class LaunchRejected(Exception):
+    pass
+
+
+def verify(token: str, settings: Settings) -> dict:
+    try:
+        header = jwt.get_unverified_header(token)
+        key, algorithm = _key_for(header, settings)
+        return jwt.decode(token, key, algorithms=[algorithm], audience=settings.portal_jwt_audience,
+                          options={"require": REQUIRED})
+    except (jwt.PyJWTError, ValueError, KeyError) as err:
+        raise LaunchRejected(str(err)) from err
+
+
+def _key_for(header: dict, settings: Settings):
+    if header.get("alg") == "HS256" and settings.portal_jwt_key:
+        return settings.portal_jwt_key, "HS256"
+    if header.get("alg") == "RS256" and settings.portal_jwks_file:
+        keys = jwt.PyJWKSet.from_json(Path(settings.portal_jwks_file).read_text())
+        matching = [k for k in keys.keys if k.key_id == header.get("kid")] or keys.keys[:1]
+        return matching[0].key, "RS256"
+    raise LaunchRejected(f"algorithm {json.dumps(header.get('alg'))} is not accepted")
+
+
+def conversation_for(claims: dict) -> str:
+    """The portal patient's opaque conversation id; the portal id itself stays in the vault."""
+    return vault.patient_for("portal", str(claims["sub"]))
+
+
+def demo_token(settings: Settings, subject: str, lifetime_s: int = 300) -> str:
+    import time
+
+    now = int(time.time())
+    claims = {"sub": subject, "iat": now, "exp": now + lifetime_s, "aud": settings.portal_jwt_audience,
+              "name": "Demo Patient"}
+    return jwt.encode(claims, settings.portal_jwt_key, algorithm="HS256")

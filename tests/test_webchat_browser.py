@@ -1,0 +1,71 @@
+"""The web chat in a real browser (Debian chromium, headless): widget, clicks, keyboard only, no outside loads."""
+
+import pytest
+
+ANSWERS = {"age": "30", "sex": "male", "duration": "2 days", "severity": "2", "conditions": "none",
+           "medications": "none", "allergies": "none"}
+
+
+def answer_until_triage(frame, first: str) -> None:
+    """Type the complaint, then answer whatever is asked, like a patient would."""
+    frame.fill("#message", first)
+    frame.press("#message", "Enter")
+    for _ in range(12):
+        frame.wait_for_selector("#typing", state="hidden")
+        if frame.evaluate("document.body.dataset.triage"):
+            return
+        last = frame.locator(".msg.bot").last.inner_text().lower()
+        answer = next((v for k, v in ANSWERS.items() if k in last or (k == "sex" and "female or male" in last)
+                       or (k == "duration" and "how long" in last) or (k == "severity" and "scale" in last)
+                       or (k == "age" and "how old" in last) or (k == "conditions" and "long-term" in last)
+                       or (k == "medications" and "medicines" in last)), "not sure")
+        frame.fill("#message", answer)
+        frame.press("#message", "Enter")
+    pytest.fail("no triage level was shown")
+
+
+def test_widget_on_the_demo_page_gives_consent_and_a_triage_level(stack, page):
+    page.goto(f"{stack.gateway_url}/demo/embed")
+    page.click("#careline-launcher")
+    frame = page.frame_locator("#careline-frame")
+    frame.get_by_role("button", name="Yes").click()
+    inner = next(f for f in page.frames if "/chat?embed=1" in f.url)
+    inner.wait_for_selector("text=main problem")
+    answer_until_triage(inner, "I have a runny nose and I keep sneezing")
+    assert inner.evaluate("document.body.dataset.triage") == "self_care"
+    assert "Care at home" in inner.locator("#log").inner_text()
+
+
+def test_the_chat_works_with_the_keyboard_only(stack, page):
+    page.goto(f"{stack.gateway_url}/chat")
+    page.wait_for_selector("text=Do you agree")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Yes":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=main problem")
+    assert page.evaluate("document.activeElement.id") == "message"
+    page.keyboard.type("crushing chest pain and I'm sweating")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("body[data-triage=emergency]")
+    assert "911" in page.locator("#log").inner_text()
+
+
+def test_the_page_is_accessible_in_its_basics(stack, page):
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"{stack.gateway_url}/chat")
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.locator("label[for=message]").count() == 1
+    assert page.get_attribute("#log", "role") == "log"
+    assert page.locator(".emergency").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_the_page_loads_nothing_from_outside(stack, page):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{stack.gateway_url}/demo/embed")
+    page.click("#careline-launcher")
+    page.frame_locator("#careline-frame").get_by_role("button", name="Yes").wait_for()
+    assert requested and all(url.startswith(stack.gateway_url) for url in requested), requested
