@@ -1,24 +1,62 @@
-"""Hand-off to a nurse. The queue itself is the nurses' issue; this is its hook."""
+"""Hand-off to a nurse: an escalation row with the scrubbed transcript, slots and triage reasons.
+
+Priorities: emergency (with the 911 advice already shown), urgent, uncertain, request.
+The patient is told what happens next and when (actions/escalation_config.yml).
+"""
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safety import SafeAction
+from channels.store import escalations
+
+INTAKE_SLOTS = ("chief_complaint", "age", "sex", "pregnant", "duration", "severity", "conditions", "medications",
+                "allergies", "findings")
 
 
-def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, priority: str) -> list[EventType]:
-    dispatcher.utter_message(response="utter_nurse_handoff")
-    return []
+@lru_cache(maxsize=1)
+def config() -> dict:
+    return yaml.safe_load((Path(__file__).parent / "escalation_config.yml").read_text())
+
+
+def transcript(tracker: Tracker) -> list[dict]:
+    return [{"from": "patient" if e["event"] == "user" else "careline", "text": e.get("text") or ""}
+            for e in tracker.events if e.get("event") in ("user", "bot") and e.get("text")]
+
+
+def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, priority: str,
+             triage: dict | None = None, say: bool = True) -> list[EventType]:
+    channel = (tracker.latest_message.get("metadata") or {}).get("channel", "web")
+    slots = {name: tracker.get_slot(name) for name in INTAKE_SLOTS if tracker.get_slot(name) is not None}
+    row = escalations.create(tracker.sender_id, priority, channel, triage or tracker.get_slot("triage"), slots,
+                             transcript(tracker))
+    if say:
+        minutes = config()["service_levels"][row.priority]
+        dispatcher.utter_message(text=config()["messages"][row.priority].format(minutes=minutes))
+    return [SlotSet("escalation", {"id": row.id, "priority": row.priority, "status": row.status})]
+
+
+def priority_for(level: str, nurse_suggested: bool, rule_ids: tuple[str, ...]) -> str | None:
+    """Which triage results go to a nurse without being asked."""
+    if level in ("emergency", "urgent"):
+        return level
+    if nurse_suggested or any(rule.endswith(".default") for rule in rule_ids):
+        return "uncertain"
+    return None
 
 
 class ActionEscalate(SafeAction, Action):
     def name(self) -> str:
         return "action_escalate"
 
-    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: dict[str, Any]) -> list[EventType]:
         return escalate(dispatcher, tracker, "request")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -9,7 +10,7 @@ from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import answer_question, looks_like_question
-from actions.escalate import escalate
+from actions.escalate import escalate, priority_for
 from actions.replies import NEXT_STEPS, triage_text
 from actions.safety import SafeAction
 from actions.triage import engine
@@ -30,7 +31,25 @@ def stop(dispatcher: CollectingDispatcher) -> list[EventType]:
 def triage(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     result = engine.assess(facts_from_slots(tracker.slots))
     dispatcher.utter_message(text=triage_text(result), buttons=NEXT_STEPS)
-    return [SlotSet("triage", result.as_state()), SlotSet("triage_rules", list(result.rule_ids))]
+    events = [SlotSet("triage", result.as_state()), SlotSet("triage_rules", list(result.rule_ids))]
+    priority = priority_for(result.level, result.nurse_suggested, result.rule_ids)
+    if priority:
+        events += escalate(dispatcher, tracker, priority, result.as_state())
+    return events
+
+
+ASKS_FOR_NEWS = re.compile(r"(?i)\b(any news|any update|heard back|has (?:a|the) nurse|when will|status)\b")
+
+
+def news(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    from channels.store import escalations
+
+    row = escalations.get(tracker.get_slot("escalation")["id"])
+    status = row.status if row else "open"
+    words = {"open": "is waiting for the next free nurse", "claimed": "is with a nurse now",
+             "answered": "has been answered: see the nurse's message", "closed": "has been closed"}
+    dispatcher.utter_message(text=f"Your request {words.get(status, 'is open')}. If things get worse, call 911.")
+    return [SlotSet("escalation", {**tracker.get_slot("escalation"), "status": status})]
 
 
 class ActionCompleteIntake(Action):
@@ -62,6 +81,8 @@ class ActionFollowup(SafeAction, Action):
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
+        if tracker.get_slot("escalation") and ASKS_FOR_NEWS.search(text):
+            return news(dispatcher, tracker)
         if tracker.get_slot("awaiting_question") or looks_like_question(text):
             return await answer_question(dispatcher, tracker)
         if tracker.get_slot("triage") is None:

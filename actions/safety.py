@@ -18,10 +18,13 @@ def emergency_events(dispatcher: CollectingDispatcher, tracker: Tracker, text: s
     facts = facts_from_slots(tracker.slots, extra_text=text)
     if not engine.red_flags(facts):
         return None
+    from actions.escalate import escalate
+
     triage = engine.assess(facts)
     dispatcher.utter_message(text=triage_text(triage), buttons=NEXT_STEPS)
     findings = sorted(set(tracker.get_slot("findings") or []) | lexicon.present(text))
-    return [SlotSet("findings", findings), SlotSet("triage", triage.as_state())]
+    return [SlotSet("findings", findings), SlotSet("triage", triage.as_state())] + \
+        escalate(dispatcher, tracker, "emergency", triage.as_state())
 
 
 class SafeAction:

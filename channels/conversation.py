@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from channels.errors import ApiError
 from channels.privacy import edge
 from channels.rasa_client import RasaClient
+from channels.store import escalations
 
 CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -39,10 +40,10 @@ def check_conversation_id(conversation_id: object) -> str:
     return conversation_id
 
 
-def take_turn(rasa: RasaClient, conversation_id: str, text: str) -> Turn:
+def take_turn(rasa: RasaClient, conversation_id: str, text: str, channel: str = "web") -> Turn:
     """Scrub at the edge, then one Rasa turn; Rasa, the actions and the logs only see scrubbed text."""
     asked = state_from_tracker(rasa.tracker(conversation_id))["requested_slot"]
-    replies = rasa.send(conversation_id, edge.prepare(conversation_id, text, asked))
+    replies = rasa.send(conversation_id, edge.prepare(conversation_id, text, asked), channel)
     tracker = rasa.tracker(conversation_id)
     return Turn(messages=[_message(r) for r in replies if r.get("text") or r.get("buttons")],
                 state=state_from_tracker(tracker))
@@ -54,13 +55,22 @@ def state_from_tracker(tracker: dict) -> dict:
     state = {
         "requested_slot": slots.get("requested_slot") if in_form else None,
         "triage": slots.get("triage"),
-        "escalation": slots.get("escalation"),
+        "escalation": _current(slots.get("escalation")),
     }
     answer = slots.get("answer")
     latest = (tracker.get("latest_message") or {}).get("message_id")
     if answer and answer.get("message_id") == latest:
         state["answer"] = {"citations": answer.get("citations", []), "grounded": bool(answer.get("grounded"))}
     return state
+
+
+def _current(escalation: dict | None) -> dict | None:
+    """The escalation as the nurses have left it (the slot holds its state when it was created)."""
+    if not escalation:
+        return None
+    row = escalations.get(escalation["id"])
+    return {"id": escalation["id"], "priority": row.priority if row else escalation["priority"],
+            "status": row.status if row else escalation["status"]}
 
 
 def _message(reply: dict) -> dict:

@@ -15,11 +15,11 @@ class RasaClient:
         self.settings = settings
         self.http = requests.Session()
 
-    def send(self, sender: str, text: str) -> list[dict]:
+    def send(self, sender: str, text: str, channel: str = "web") -> list[dict]:
         self.require_actions()
         try:
             reply = self.http.post(f"{self.settings.rasa_url}/webhooks/rest/webhook",
-                                   json={"sender": sender, "message": text},
+                                   json={"sender": sender, "message": text, "metadata": {"channel": channel}},
                                    timeout=self.settings.rasa_timeout_s)
             reply.raise_for_status()
         except requests.RequestException as err:

@@ -121,7 +121,7 @@ def _handle(phone: str, body: str, media: int) -> list[str] | None:
     patient_id = vault.patient_for("phone", phone)
     text = _numbered_answer(patient_id, body)
     try:
-        turn = take_turn(current_app.extensions["rasa"], patient_id, clean_text(text, 1600))
+        turn = take_turn(current_app.extensions["rasa"], patient_id, clean_text(text, 1600), channel="sms")
     except ServiceDown:
         return None
     except ApiError as err:

@@ -136,3 +136,29 @@ def test_triage_stays_set_for_the_episode(chat):
     finish_cold_intake(chat)
     reply = chat("thanks")
     assert reply["state"]["triage"]["level"] == "self_care"
+
+
+def test_crushing_chest_pain_with_arm_pain_creates_an_emergency_escalation(chat):
+    reply = chat("hi", "yes", "crushing chest pain, I'm sweating and the pain goes down my left arm")
+    assert reply["state"]["triage"]["level"] == "emergency"
+    escalation = reply["state"]["escalation"]
+    assert escalation["id"] and escalation["priority"] == "emergency" and escalation["status"] == "open"
+
+
+def test_asking_for_a_nurse_creates_a_request_escalation_and_says_when(chat):
+    finish_cold_intake(chat)
+    reply = chat("I want to talk to a nurse")
+    assert reply["state"]["escalation"]["priority"] == "request"
+    assert "minutes" in all_text(reply)
+    assert "waiting" in all_text(chat("any news?"))
+
+
+def test_urgent_triage_goes_to_the_nurses_without_being_asked(chat):
+    reply = chat("hi", "yes", "I have a deep cut on my hand, I think I need stitches", "36", "male", "1 hour", "5",
+                 "none", "none")
+    assert reply["state"]["triage"]["level"] == "urgent"
+    assert reply["state"]["escalation"]["priority"] == "urgent"
+
+
+def test_self_care_creates_no_escalation(chat):
+    assert finish_cold_intake(chat)["state"]["escalation"] is None
