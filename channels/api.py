@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from channels.conversation import check_conversation_id, clean_text, take_turn
 from channels.errors import ApiError
+from channels.store import escalations
 
 bp = Blueprint("api", __name__)
 
@@ -43,3 +44,11 @@ def healthz():
     down = [name for name, ok in parts.items() if not ok]
     body = {"status": "ok" if not down else "unavailable", "parts": parts, "down": down}
     return jsonify(body), (200 if not down else 503)
+
+
+@bp.get("/api/v1/chat/<conversation_id>/updates")
+def updates(conversation_id: str):
+    """Nurse replies not yet shown in this web chat (the page polls every few seconds)."""
+    check_conversation_id(conversation_id)
+    texts = escalations.undelivered(conversation_id)
+    return jsonify({"messages": [{"text": f"A CareLine nurse replied: {t}", "buttons": []} for t in texts]})

@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+from pathlib import Path
+
 from flask import Flask
 
 from channels import api, errors, sms, webchat
+from channels.console import users, views
 from channels.rasa_client import RasaClient
 from channels.settings import Settings
+from channels.store.db import ROOT
 
 MAX_BODY_BYTES = 64 * 1024
+
+
+def secret_key() -> str:
+    """CARELINE_SECRET_KEY, or one generated once into the data dir (outside git)."""
+    if os.environ.get("CARELINE_SECRET_KEY"):
+        return os.environ["CARELINE_SECRET_KEY"]
+    path = Path(os.environ.get("CARELINE_DATA_DIR", ROOT / "var")) / "secret.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -16,9 +34,16 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.config["SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.config.update(SECRET_KEY=secret_key(), SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Strict",
+                      SESSION_COOKIE_SECURE=settings.production)
+    if settings.production and users.has_default_password():
+        raise RuntimeError("refusing to start in production with the development nurse password")
+    if not settings.production:
+        users.ensure_development_user()
     app.extensions["rasa"] = RasaClient(settings)
     errors.register(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(webchat.bp)
+    app.register_blueprint(views.bp)
     return app

@@ -62,6 +62,12 @@
     input.value = "";
     send(text);
   });
+  function poll() {
+    fetch("/api/v1/chat/" + encodeURIComponent(conversation) + "/updates").then(function (r) { return r.json(); })
+      .then(function (body) { (body.messages || []).forEach(function (m) { add(m.text, "bot nurse-reply"); }); })
+      .catch(function () {});
+  }
+  setInterval(poll, 5000);
   document.getElementById("nurse").addEventListener("click", function () { send("/request_nurse", "Talk to a nurse"); });
   send("hi", "Hi");
 })();

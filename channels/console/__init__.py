@@ -1,0 +1,1 @@
+"""The nurse console: login, the escalation queue, claim, reply, close, audit."""

@@ -1,0 +1,141 @@
+"""The nurse console: sessions, CSRF, lock-out, idle timeout, claims, replies by web and SMS, audit."""
+
+import re
+import threading
+import time
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from channels.console import users
+from channels.store import escalations, vault
+from channels.store.db import session
+from channels.store.models import AuditEntry
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def nurse(app):
+    name = f"nurse-{uuid.uuid4().hex[:6]}"
+    users.create(name, PASSWORD)
+    return name
+
+
+def csrf(client, path="/console/login") -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+
+def login(client, name, password=PASSWORD):
+    return client.post("/console/login", data={"username": name, "password": password, "csrf": csrf(client)})
+
+
+def new_escalation(priority="urgent", channel="web", conversation=None) -> str:
+    return escalations.create(conversation or f"c-{uuid.uuid4().hex[:8]}", priority, channel,
+                              {"level": priority, "reasons": ["Test reason."], "advice": "x"},
+                              {"chief_complaint": "sore throat"}, [{"from": "patient", "text": "sore throat"}]).id
+
+
+def test_console_without_a_session_redirects_to_login(client):
+    response = client.get("/console/")
+    assert response.status_code == 302 and "/console/login" in response.headers["Location"]
+    assert "Escalations" not in response.get_data(as_text=True)
+
+
+def test_login_shows_the_queue_ordered_by_priority(client, nurse):
+    new_escalation("request")
+    new_escalation("emergency")
+    assert login(client, nurse).status_code == 302
+    page = client.get("/console/").get_data(as_text=True)
+    assert page.index("emergency") < page.index("request")
+
+
+def test_a_post_without_the_csrf_token_is_refused(client, nurse):
+    response = client.post("/console/login", data={"username": nurse, "password": PASSWORD})
+    assert response.status_code == 400
+
+
+def test_five_wrong_passwords_lock_the_account(client, nurse):
+    for _ in range(5):
+        login(client, nurse, "wrong password!!")
+    response = login(client, nurse)
+    assert response.status_code == 401 and "locked" in response.get_data(as_text=True)
+
+
+def test_an_idle_session_times_out(client, nurse, monkeypatch):
+    login(client, nurse)
+    with client.session_transaction() as state:
+        state["seen"] = time.time() - 16 * 60
+    assert client.get("/console/").status_code == 302
+
+
+def test_two_nurses_cannot_claim_the_same_escalation(app, nurse):
+    escalation_id = new_escalation()
+    results = []
+
+    def claim(name):
+        try:
+            escalations.claim(escalation_id, name)
+            results.append("won")
+        except escalations.AlreadyClaimed:
+            results.append("lost")
+
+    threads = [threading.Thread(target=claim, args=(f"n{i}",)) for i in range(2)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert sorted(results) == ["lost", "won"]
+
+
+def test_a_reply_reaches_the_web_chat(client, nurse):
+    conversation = f"web-{uuid.uuid4().hex[:8]}"
+    escalation_id = new_escalation(conversation=conversation)
+    login(client, nurse)
+    token = csrf(client, f"/console/escalations/{escalation_id}")
+    client.post(f"/console/escalations/{escalation_id}/claim", data={"csrf": token})
+    client.post(f"/console/escalations/{escalation_id}/reply", data={"csrf": token, "text": "Please rest and drink."})
+    updates = client.get(f"/api/v1/chat/{conversation}/updates").get_json()["messages"]
+    assert updates[0]["text"].endswith("Please rest and drink.")
+    assert client.get(f"/api/v1/chat/{conversation}/updates").get_json()["messages"] == []
+
+
+def test_a_reply_reaches_an_sms_patient_through_twilio(client, nurse, fake_twilio):
+    patient = vault.patient_for("phone", "+15553334444")
+    escalation_id = new_escalation(channel="sms", conversation=patient)
+    login(client, nurse)
+    token = csrf(client, f"/console/escalations/{escalation_id}")
+    client.post(f"/console/escalations/{escalation_id}/claim", data={"csrf": token})
+    client.post(f"/console/escalations/{escalation_id}/reply", data={"csrf": token, "text": "Call us at 9."})
+    assert fake_twilio.sent[-1]["To"] == "+15553334444" and "Call us at 9." in fake_twilio.sent[-1]["Body"]
+
+
+def test_showing_contact_details_is_audited(client, nurse):
+    patient = vault.patient_for("phone", "+15556667777")
+    escalation_id = new_escalation(channel="sms", conversation=patient)
+    login(client, nurse)
+    page = client.get(f"/console/escalations/{escalation_id}").get_data(as_text=True)
+    assert "+15556667777" not in page
+    token = csrf(client, f"/console/escalations/{escalation_id}")
+    client.post(f"/console/escalations/{escalation_id}/contact", data={"csrf": token})
+    assert "+15556667777" in client.get(f"/console/escalations/{escalation_id}").get_data(as_text=True)
+    with session() as db:
+        actions = list(db.scalars(select(AuditEntry.action).where(AuditEntry.escalation_id == escalation_id)))
+    assert {"view", "show_contact"} <= set(actions)
+
+
+def test_production_refuses_the_development_password(data_dir):
+    from channels.app import create_app
+    from channels.settings import Settings
+
+    users.ensure_development_user()
+    with pytest.raises(RuntimeError):
+        create_app(Settings(environment="production"))
+
+
+def test_create_user_cli(data_dir):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "channels.console", "create-user", "cli-nurse"],
+                          input="a long enough password\n", capture_output=True, text=True)
+    assert done.returncode == 0 and users.authenticate("cli-nurse", "a long enough password")
