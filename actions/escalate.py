@@ -16,6 +16,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safety import SafeAction
+from actions.triage import engine, lexicon
+from channels import alerts
 from channels.store import escalations
 
 INTAKE_SLOTS = ("chief_complaint", "age", "sex", "pregnant", "duration", "severity", "conditions", "medications",
@@ -36,12 +38,20 @@ def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, priority: str,
              triage: dict | None = None, say: bool = True) -> list[EventType]:
     channel = (tracker.latest_message.get("metadata") or {}).get("channel", "web")
     slots = {name: tracker.get_slot(name) for name in INTAKE_SLOTS if tracker.get_slot(name) is not None}
+    previous = tracker.get_slot("escalation")
     row = escalations.create(tracker.sender_id, priority, channel, triage or tracker.get_slot("triage"), slots,
                              transcript(tracker))
+    if not previous or previous.get("priority") != row.priority:
+        alerts.send_on_call(row.priority, tracker.get_slot("age"), complaint_category(tracker), row.id)
     if say:
         minutes = config()["service_levels"][row.priority]
         dispatcher.utter_message(text=config()["messages"][row.priority].format(minutes=minutes))
     return [SlotSet("escalation", {"id": row.id, "priority": row.priority, "status": row.status})]
+
+
+def complaint_category(tracker: Tracker) -> str:
+    findings = set(tracker.get_slot("findings") or []) | lexicon.present(tracker.get_slot("chief_complaint") or "")
+    return " / ".join(f.title.lower() for f in engine.families_for(findings))
 
 
 def priority_for(level: str, nurse_suggested: bool, rule_ids: tuple[str, ...]) -> str | None:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from channels.errors import ApiError
-from channels.privacy import edge
+from channels.privacy import edge, rights
 from channels.rasa_client import RasaClient
 from channels.store import escalations
 
@@ -42,7 +42,11 @@ def check_conversation_id(conversation_id: object) -> str:
 
 def take_turn(rasa: RasaClient, conversation_id: str, text: str, channel: str = "web") -> Turn:
     """Scrub at the edge, then one Rasa turn; Rasa, the actions and the logs only see scrubbed text."""
-    asked = state_from_tracker(rasa.tracker(conversation_id))["requested_slot"]
+    before = rasa.tracker(conversation_id)
+    if rights.handles(conversation_id, text):
+        reply = rights.respond(conversation_id, text, before, rasa.settings.tracker_url)
+        return Turn(messages=[{"text": reply, "buttons": []}], state=state_from_tracker(rasa.tracker(conversation_id)))
+    asked = state_from_tracker(before)["requested_slot"]
     replies = rasa.send(conversation_id, edge.prepare(conversation_id, text, asked), channel)
     tracker = rasa.tracker(conversation_id)
     return Turn(messages=[_message(r) for r in replies if r.get("text") or r.get("buttons")],

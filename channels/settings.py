@@ -22,6 +22,12 @@ class Settings:
     max_text_chars: int = 2000
 
     @property
+    def tracker_url(self) -> str:
+        """Rasa's SQL tracker store, which "forget me" erases from."""
+        default = f"sqlite:///{os.environ.get('CARELINE_TRACKER_DB', self.data_dir / 'tracker.db')}"
+        return _env("CARELINE_TRACKER_URL", default)
+
+    @property
     def production(self) -> bool:
         return self.environment == "production"
     twilio_auth_token: str = field(default_factory=lambda: _env("TWILIO_AUTH_TOKEN", ""))

@@ -30,9 +30,13 @@ def data_dir(tmp_path_factory):
     return path
 
 
+ON_CALL = "+15550009999"
+
+
 @pytest.fixture(scope="session")
-def stack(data_dir):
-    running = Stack(data_dir=data_dir, **TEST_PORTS)
+def stack(data_dir, fake_twilio):
+    alerts_env = {"ON_CALL_NUMBERS": ON_CALL, "TWILIO_API_BASE_URL": fake_twilio.url, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN}
+    running = Stack(data_dir=data_dir, extra_env=alerts_env, **TEST_PORTS)
     try:
         running.start(gateway=True)
         yield running

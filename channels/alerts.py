@@ -1,0 +1,46 @@
+"""On-call alerts for new emergency and urgent escalations: an SMS with no PHI in it.
+
+Only the priority, an age band, the complaint category and a console link;
+numbers come from ON_CALL_NUMBERS (comma-separated). Sent through the one
+SMS sender.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from channels import sms_sender
+from channels.settings import Settings
+
+log = logging.getLogger(__name__)
+ALERTED = ("emergency", "urgent")
+AGE_BANDS = ((1, "infant"), (13, "child"), (18, "teen"), (40, "adult 18-39"), (65, "adult 40-64"), (200, "65+"))
+
+
+def age_band(age) -> str:
+    if not isinstance(age, (int, float)) or isinstance(age, bool):
+        return "age unknown"
+    return next(label for limit, label in AGE_BANDS if age < limit)
+
+
+def message(priority: str, age, category: str, escalation_id: str, console_url: str) -> str:
+    return (f"CareLine {priority.upper()} escalation: {age_band(age)}, {category}. "
+            f"Open {console_url.rstrip('/')}/console/escalations/{escalation_id}")
+
+
+def send_on_call(priority: str, age, category: str, escalation_id: str) -> int:
+    """Alert every on-call number; returns how many were sent. A failure is logged, never raised."""
+    numbers = [n.strip() for n in os.environ.get("ON_CALL_NUMBERS", "").split(",") if n.strip()]
+    if priority not in ALERTED or not numbers:
+        return 0
+    settings = Settings()
+    text = message(priority, age, category, escalation_id, settings.public_base_url or "http://127.0.0.1:8000")
+    sent = 0
+    for number in numbers:
+        try:
+            sms_sender.send(settings, number, text)
+            sent += 1
+        except Exception:  # an alert failing must not break the patient's conversation
+            log.exception("on-call alert to one number failed")
+    return sent
