@@ -23,11 +23,15 @@ def database_url() -> str:
     return os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'careline.db'}"
 
 
-@lru_cache(maxsize=4)
 def engine(url: str | None = None) -> Engine:
+    return _engine(url or database_url())
+
+
+@lru_cache(maxsize=4)
+def _engine(url: str) -> Engine:
     from channels.store import models  # noqa: F401 - registers the tables
 
-    created = create_engine(url or database_url(), pool_pre_ping=True)
+    created = create_engine(url, pool_pre_ping=True)
     Base.metadata.create_all(created)
     return created
 
