@@ -1,0 +1,39 @@
+"""A nurse's day in a real browser: log in, claim the top escalation, reply; the patient's chat shows it."""
+
+import uuid
+
+from channels.console import users
+from channels.store import escalations
+
+PASSWORD = "browser nurse password"
+
+
+def test_nurse_claims_the_top_escalation_and_the_patient_sees_the_reply(stack, browser):
+    name = f"nurse-{uuid.uuid4().hex[:6]}"
+    users.create(name, PASSWORD)
+    for earlier in escalations.queue():  # a quiet queue, so the top escalation is this patient's
+        escalations.close(earlier.id, "test-setup", "other")
+    patient = browser.new_context().new_page()
+    patient.goto(f"{stack.gateway_url}/chat")
+    patient.get_by_role("button", name="Yes").click()
+    patient.wait_for_selector("text=main problem")
+    patient.fill("#message", "crushing chest pain and I'm sweating")
+    patient.press("#message", "Enter")
+    patient.wait_for_selector("body[data-triage=emergency]")
+
+    nurse = browser.new_context().new_page()
+    nurse.goto(f"{stack.gateway_url}/console/")
+    nurse.fill("#username", name)
+    nurse.fill("#password", PASSWORD)
+    nurse.get_by_role("button", name="Sign in").click()
+    nurse.wait_for_selector("text=Escalations")
+    nurse.locator("tbody tr").first.get_by_role("link").click()
+    nurse.get_by_role("button", name="Claim").click()
+    nurse.wait_for_selector(f"text={name}")
+    assert "crushing chest pain" in nurse.locator(".transcript").inner_text()
+    nurse.fill("#reply", "This is the nurse. Please call 911 now if you have not.")
+    nurse.get_by_role("button", name="Send reply").click()
+    nurse.wait_for_selector("text=answered")
+
+    patient.wait_for_selector("text=A CareLine nurse replied", timeout=15000)
+    assert "Please call 911 now" in patient.locator("#log").inner_text()
