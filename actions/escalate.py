@@ -6,6 +6,7 @@ The patient is told what happens next and when (actions/escalation_config.yml).
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safety import SafeAction
 from actions.triage import engine, lexicon
-from channels import alerts
+from channels import alerts, fhir
 from channels.store import escalations
 
 INTAKE_SLOTS = ("chief_complaint", "age", "sex", "pregnant", "duration", "severity", "conditions", "medications",
@@ -43,6 +44,8 @@ def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, priority: str,
                              transcript(tracker))
     if not previous or previous.get("priority") != row.priority:
         alerts.send_on_call(row.priority, tracker.get_slot("age"), complaint_category(tracker), row.id)
+    if os.environ.get("FHIR_SERVER_URL"):
+        fhir.deliver(row, os.environ["FHIR_SERVER_URL"])
     if say:
         minutes = config()["service_levels"][row.priority]
         dispatcher.utter_message(text=config()["messages"][row.priority].format(minutes=minutes))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from channels import api, errors, sms, webchat
+from channels import api, errors, fhir, sms, webchat
 from channels.console import users, views
 from channels.rasa_client import RasaClient
 from channels.settings import Settings
@@ -46,4 +46,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(sms.bp)
     app.register_blueprint(webchat.bp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(fhir.bp)
     return app
