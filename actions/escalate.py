@@ -40,10 +40,11 @@ def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, priority: str,
     channel = (tracker.latest_message.get("metadata") or {}).get("channel", "web")
     slots = {name: tracker.get_slot(name) for name in INTAKE_SLOTS if tracker.get_slot(name) is not None}
     previous = tracker.get_slot("escalation")
+    band, category = alerts.age_band(tracker.get_slot("age")), complaint_category(tracker)
     row = escalations.create(tracker.sender_id, priority, channel, triage or tracker.get_slot("triage"), slots,
-                             transcript(tracker))
+                             transcript(tracker), category, band)
     if not previous or previous.get("priority") != row.priority:
-        alerts.send_on_call(row.priority, tracker.get_slot("age"), complaint_category(tracker), row.id)
+        alerts.send_on_call(row.priority, band, category, row.id)
     if os.environ.get("FHIR_SERVER_URL"):
         fhir.deliver(row, os.environ["FHIR_SERVER_URL"])
     if say:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 
 from channels import sms_sender
 from channels.settings import Settings
+from channels.store import escalations
 
 log = logging.getLogger(__name__)
 ALERTED = ("emergency", "urgent")
@@ -24,18 +26,18 @@ def age_band(age) -> str:
     return next(label for limit, label in AGE_BANDS if age < limit)
 
 
-def message(priority: str, age, category: str, escalation_id: str, console_url: str) -> str:
-    return (f"CareLine {priority.upper()} escalation: {age_band(age)}, {category}. "
+def message(priority: str, band: str, category: str, escalation_id: str, console_url: str) -> str:
+    return (f"CareLine {priority.upper()} escalation: {band}, {category}. "
             f"Open {console_url.rstrip('/')}/console/escalations/{escalation_id}")
 
 
-def send_on_call(priority: str, age, category: str, escalation_id: str) -> int:
+def send_on_call(priority: str, band: str, category: str, escalation_id: str) -> int:
     """Alert every on-call number; returns how many were sent. A failure is logged, never raised."""
     numbers = [n.strip() for n in os.environ.get("ON_CALL_NUMBERS", "").split(",") if n.strip()]
     if priority not in ALERTED or not numbers:
         return 0
     settings = Settings()
-    text = message(priority, age, category, escalation_id, settings.public_base_url or "http://127.0.0.1:8000")
+    text = message(priority, band, category, escalation_id, settings.public_base_url or "http://127.0.0.1:8000")
     sent = 0
     for number in numbers:
         try:
@@ -43,4 +45,24 @@ def send_on_call(priority: str, age, category: str, escalation_id: str) -> int:
             sent += 1
         except Exception:  # an alert failing must not break the patient's conversation
             log.exception("on-call alert to one number failed")
+    if sent:
+        escalations.mark_alerted(escalation_id)
     return sent
+
+
+def resend_unacknowledged(delay_s: float) -> int:
+    """Alerts nobody acted on (still open after delay_s) go out again; returns how many escalations."""
+    due = escalations.alert_due(delay_s, ALERTED)
+    for row in due:
+        send_on_call(row.priority, row.age_band, row.category, row.id)
+    return len(due)
+
+
+def resend_forever(delay_s: float, every_s: float = 30) -> None:
+    """The gateway's background loop (a daemon thread in `python -m channels`)."""
+    while True:
+        time.sleep(every_s)
+        try:
+            resend_unacknowledged(delay_s)
+        except Exception:
+            log.exception("re-sending alerts failed; will try again")

@@ -37,6 +37,7 @@ class Settings:
     public_base_url: str = field(default_factory=lambda: _env("PUBLIC_BASE_URL", ""))
     allowed_embed_origins: str = field(default_factory=lambda: _env("ALLOWED_EMBED_ORIGINS", "'self'"))
     portal_jwt_key: str = field(default_factory=lambda: _env("PORTAL_JWT_KEY", ""))
+    alert_resend_s: float = field(default_factory=lambda: float(_env("ALERT_RESEND_S", "300")))
     environment: str = field(default_factory=lambda: _env("CARELINE_ENV", "development"))
     portal_jwks_file: str = field(default_factory=lambda: _env("PORTAL_JWKS_FILE", ""))
     portal_jwt_audience: str = field(default_factory=lambda: _env("PORTAL_JWT_AUDIENCE", "CareLine"))

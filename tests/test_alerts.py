@@ -22,6 +22,25 @@ def test_self_care_sends_no_alert(chat, fake_twilio):
 
 
 def test_alert_text_is_only_priority_age_band_and_category():
-    assert message("urgent", 70, "breathing problems", "esc_1", "https://c.example") == \
+    assert message("urgent", age_band(70), "breathing problems", "esc_1", "https://c.example") == \
         "CareLine URGENT escalation: 65+, breathing problems. Open https://c.example/console/escalations/esc_1"
     assert age_band(None) == "age unknown" and age_band(0.1) == "infant"
+
+
+def test_an_unacknowledged_alert_is_sent_again_and_a_claimed_one_is_not(data_dir, fake_twilio, monkeypatch):
+    import uuid
+
+    from channels.alerts import resend_unacknowledged, send_on_call
+    from channels.store import escalations
+
+    monkeypatch.setenv("ON_CALL_NUMBERS", ON_CALL)
+    monkeypatch.setenv("TWILIO_API_BASE_URL", fake_twilio.url)
+    waiting = escalations.create(f"c-{uuid.uuid4().hex}", "urgent", "web", None, {}, [], "skin", "adult 40-64")
+    claimed = escalations.create(f"c-{uuid.uuid4().hex}", "urgent", "web", None, {}, [], "skin", "adult 40-64")
+    send_on_call("urgent", "adult 40-64", "skin", waiting.id)
+    send_on_call("urgent", "adult 40-64", "skin", claimed.id)
+    escalations.claim(claimed.id, "nurse-x")
+    before = len(fake_twilio.sent)
+    resend_unacknowledged(delay_s=0)
+    again = [m["Body"] for m in fake_twilio.sent[before:]]
+    assert any(waiting.id in body for body in again) and not any(claimed.id in body for body in again)

@@ -29,11 +29,27 @@ def engine(url: str | None = None) -> Engine:
 
 @lru_cache(maxsize=4)
 def _engine(url: str) -> Engine:
-    from channels.store import models  # noqa: F401 - registers the tables
-
     created = create_engine(url, pool_pre_ping=True)
-    Base.metadata.create_all(created)
+    migrate(created)
     return created
+
+
+def alembic_config():
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    return config
+
+
+def migrate(target: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (idempotent)."""
+    from alembic import command
+
+    config = alembic_config()
+    with target.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 def session(url: str | None = None) -> Session:

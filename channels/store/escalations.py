@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, select, update
 
@@ -17,7 +18,7 @@ class AlreadyClaimed(Exception):
 
 
 def create(conversation_id: str, priority: str, channel: str, triage: dict | None, slots: dict,
-           transcript: list[dict]) -> Escalation:
+           transcript: list[dict], category: str = "", age_band: str = "") -> Escalation:
     """One open escalation per conversation: a second hand-off raises the priority instead of duplicating."""
     with session() as db:
         current = db.scalar(select(Escalation).where(Escalation.conversation_id == conversation_id,
@@ -29,7 +30,8 @@ def create(conversation_id: str, priority: str, channel: str, triage: dict | Non
             db.commit()
             return current
         escalation = Escalation(id="esc_" + secrets.token_hex(8), conversation_id=conversation_id, priority=priority,
-                                channel=channel, triage=triage, slots=slots, transcript=transcript)
+                                channel=channel, triage=triage, slots=slots, transcript=transcript,
+                                category=category, age_band=age_band)
         db.add(escalation)
         db.commit()
         return escalation
@@ -93,3 +95,20 @@ def undelivered(conversation_id: str) -> list[str]:
             message.delivered = True
         db.commit()
         return [m.text for m in messages]
+
+
+def mark_alerted(escalation_id: str) -> None:
+    with session() as db:
+        row = db.get(Escalation, escalation_id)
+        if row:
+            row.alerted_at = datetime.now(UTC)
+            db.commit()
+
+
+def alert_due(delay_s: float, priorities: tuple[str, ...]) -> list[Escalation]:
+    """Open (unclaimed) escalations whose last alert is older than delay_s."""
+    cutoff = datetime.now(UTC) - timedelta(seconds=delay_s)
+    with session() as db:
+        rows = db.scalars(select(Escalation).where(Escalation.status == "open", Escalation.priority.in_(priorities),
+                                                   Escalation.alerted_at.is_not(None)))
+        return [r for r in rows if r.alerted_at.replace(tzinfo=r.alerted_at.tzinfo or UTC) < cutoff]

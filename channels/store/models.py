@@ -54,6 +54,9 @@ class Escalation(Base):
     slots: Mapped[dict] = mapped_column(JSON, default=dict)
     transcript: Mapped[list] = mapped_column(JSON, default=list)
     claimed_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    alerted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    category: Mapped[str] = mapped_column(String(120), default="")
+    age_band: Mapped[str] = mapped_column(String(20), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
 
 

@@ -1,0 +1,11 @@
+"""Alembic environment: run with the connection that channels.store.db hands over."""
+
+from alembic import context
+
+from channels.store import models  # noqa: F401 - registers the tables
+from channels.store.db import Base
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()
