@@ -71,7 +71,9 @@ class ValidateIntakeForm(FormValidationAction):
         findings = self._findings(tracker, text)
         facts = facts_from_slots({**tracker.slots, "findings": findings})
         if engine.red_flags(facts):
-            return pending + [SlotSet("findings", findings), SlotSet("requested_slot", None)]
+            # An emergency ends the form; the complaint that raised it is kept for the nurses.
+            kept = [e for e in pending if e["name"] != "chief_complaint"]
+            return kept + [SlotSet("findings", findings), SlotSet("requested_slot", None)]
         events = await super().run(dispatcher, tracker, domain)
         answered = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
         if engine.red_flags(facts_from_slots({**tracker.slots, **answered, "findings": findings})):

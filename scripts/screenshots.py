@@ -1,9 +1,11 @@
 """`make screenshots`: PNGs of the chat page (desktop, 360 px phone), the widget on the demo page,
-and an SMS transcript, under docs/img/. Starts its own stack on spare ports."""
+the nurse console (queue and an escalation) and an SMS transcript, under docs/img/.
+Starts its own stack on spare ports."""
 
 from __future__ import annotations
 
 import html
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -48,9 +50,26 @@ def sms_transcript(stack: Stack) -> str:
     return f"<!doctype html><html lang=en><style>{style}</style><body>{''.join(rows)}</body></html>"
 
 
+def console_pages(browser, stack: Stack) -> None:
+    from channels.console import users
+
+    users.create("screenshot-nurse", "screenshot password")
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    page.goto(f"{stack.gateway_url}/console/")
+    page.fill("#username", "screenshot-nurse")
+    page.fill("#password", "screenshot password")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("text=Escalations")
+    page.screenshot(path=OUT / "console-queue.png")
+    page.locator("tbody tr").first.get_by_role("link").click()
+    page.wait_for_selector("text=Transcript")
+    page.screenshot(path=OUT / "console-escalation.png", full_page=True)
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as data_dir:
+        os.environ["CARELINE_DATA_DIR"] = data_dir  # this process creates the console user in the stack's database
         stack = Stack(gateway_port=18300, rasa_port=15305, actions_port=15355, data_dir=Path(data_dir))
         try:
             stack.start()
@@ -67,6 +86,7 @@ def main() -> int:
                 host.click("#careline-launcher")
                 host.frame_locator("#careline-frame").get_by_role("button", name="Yes").wait_for()
                 host.screenshot(path=OUT / "widget.png")
+                console_pages(browser, stack)
                 sms = browser.new_page(viewport={"width": 380, "height": 800})
                 sms.set_content(sms_transcript(stack))
                 sms.screenshot(path=OUT / "sms.png", full_page=True)

@@ -162,3 +162,10 @@ def test_urgent_triage_goes_to_the_nurses_without_being_asked(chat):
 
 def test_self_care_creates_no_escalation(chat):
     assert finish_cold_intake(chat)["state"]["escalation"] is None
+
+
+def test_an_unknown_complaint_goes_to_the_nurses_as_uncertain(chat):
+    reply = chat("hi", "yes", "something just feels off with me lately", "40", "female", "no", "3 days", "3", "none",
+                 "none", "none")
+    assert reply["state"]["triage"]["level"] == "routine"
+    assert reply["state"]["escalation"]["priority"] == "uncertain"
