@@ -128,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = KnowledgeSettings()
     folders = args.folders or [settings.corpus_dir]
     missing = [f for f in folders if not f.is_dir()]
+    if missing and not args.folders:
+        print(f"warning: the default corpus {settings.corpus_dir} is missing (set CARELINE_CORPUS_DIR); "
+              "CareLine will answer questions with \"I don't know\" until something is ingested", file=sys.stderr)
+        return 0
     if missing:
         print(f"not a folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
