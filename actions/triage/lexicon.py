@@ -21,7 +21,8 @@ NEGATION_CUES = re.compile(
     r"(do|does|did|is|are|was|were|have|has|had|ca|could|would)n't|"
     r"(do|does|did|is|are|was|were|have|has|had) not|free of)\b"
 )
-CLAUSE_BREAK = re.compile(r"[.,;:!?\n]|\bbut\b|\bhowever\b|\bexcept\b|\bthough\b")
+CLAUSE_BREAK = re.compile(r"[.,;:!?\n]|\bbut\b|\bhowever\b|\bexcept\b|\bthough\b"
+                          r"|\band (?=(?:i|i'm|im|my|he|she|his|her|it|it's|they|their|the|now|then)\b)")
 NEGATION_WINDOW_WORDS = 5
 MISSING_APOSTROPHE = re.compile(
     r"\b(can|won|don|doesn|isn|aren|wasn|weren|didn|haven|hasn|hadn|couldn|wouldn|shouldn)(t)\b|\b(i)(m)\b")
