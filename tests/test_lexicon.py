@@ -45,3 +45,12 @@ def test_negation_stops_at_a_clause_break():
 
 def test_ages_are_not_read_as_temperatures():
     assert "fever" not in lexicon.present("I'm 38 and my back hurts")
+
+
+def test_cant_stop_is_not_a_negation():
+    assert "suicidal" in lexicon.present("I can't stop thinking about killing myself")
+    assert "cough" in lexicon.present("I can't stop coughing")
+
+
+def test_thoughts_of_suicide_count_even_when_denied():
+    assert "suicidal" in lexicon.present("I don't want to kill myself but I think about it")

@@ -24,6 +24,11 @@ NEGATION_CUES = re.compile(
 CLAUSE_BREAK = re.compile(r"[.,;:!?\n]|\bbut\b|\bhowever\b|\bexcept\b|\bthough\b"
                           r"|\band (?=(?:i|i'm|im|my|he|she|his|her|it|it's|they|their|the|now|then)\b)")
 NEGATION_WINDOW_WORDS = 5
+# Said at all, these are taken seriously: "I don't want to kill myself" still gets the crisis line.
+NEVER_NEGATED = {"suicidal", "homicidal"}
+# "can't stop thinking about it" affirms, it does not negate.
+PSEUDO_NEGATION = re.compile(r"\b(?:can't|cannot|won't|couldn't|didn't|doesn't) (?:stop|help|get rid of|shake)\b|"
+                             r"\bnot (?:sure|only|just|certain)\b|\bno (?:doubt|idea|better|change)\b")
 MISSING_APOSTROPHE = re.compile(
     r"\b(can|won|don|doesn|isn|aren|wasn|weren|didn|haven|hasn|hadn|couldn|wouldn|shouldn)(t)\b|\b(i)(m)\b")
 
@@ -65,8 +70,8 @@ def _negated(text: str, start: int) -> bool:
     clause_start = 0
     for brk in CLAUSE_BREAK.finditer(text, 0, start):
         clause_start = brk.end()
-    window = text[clause_start:start].split()[-NEGATION_WINDOW_WORDS:]
-    return bool(NEGATION_CUES.search(" ".join(window)))
+    window = " ".join(text[clause_start:start].split()[-NEGATION_WINDOW_WORDS:])
+    return bool(NEGATION_CUES.search(PSEUDO_NEGATION.sub(" ", window)))
 
 
 def extract(text: str) -> dict[str, bool]:
@@ -79,7 +84,7 @@ def extract(text: str) -> dict[str, bool]:
     found: dict[str, bool] = {}
     for concept in load_concepts():
         for match in concept.pattern.finditer(text):
-            present = not _negated(text, match.start())
+            present = concept.name in NEVER_NEGATED or not _negated(text, match.start())
             found[concept.name] = found.get(concept.name, False) or present
     return found
 
