@@ -54,3 +54,8 @@ def test_cant_stop_is_not_a_negation():
 
 def test_thoughts_of_suicide_count_even_when_denied():
     assert "suicidal" in lexicon.present("I don't want to kill myself but I think about it")
+
+
+def test_a_fever_not_responding_to_tylenol_is_not_an_unresponsive_patient():
+    assert "unresponsive" not in lexicon.present("my fever is not responding to tylenol")
+    assert "unresponsive" in lexicon.present("my grandmother won't respond to me")
