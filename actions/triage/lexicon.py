@@ -21,7 +21,8 @@ NEGATION_CUES = re.compile(
     r"(do|does|did|is|are|was|were|have|has|had|ca|could|would)n't|"
     r"(do|does|did|is|are|was|were|have|has|had) not|free of)\b"
 )
-CLAUSE_BREAK = re.compile(r"[.,;:!?\n]|\bbut\b|\bhowever\b|\bexcept\b|\bthough\b"
+CLAUSE_BREAK = re.compile(r"[.,;:!?\n]|\bbut\b|\bhowever\b|\bexcept\b|\bthough\b|\bafter\b|\bbefore\b|\bsince\b"
+                          r"|\bbecause\b|\bwhen\b|\bwhile\b"
                           r"|\band (?=(?:i|i'm|im|my|he|she|his|her|it|it's|they|their|the|now|then)\b)")
 NEGATION_WINDOW_WORDS = 5
 # Said at all, these are taken seriously: "I don't want to kill myself" still gets the crisis line.
