@@ -92,10 +92,3 @@ def extract(text: str) -> dict[str, bool]:
 
 def present(text: str) -> set[str]:
     return {name for name, is_present in extract(text).items() if is_present}
-
-
-def label(name: str) -> str:
-    for concept in load_concepts():
-        if concept.name == name:
-            return concept.label
-    return name.replace("_", " ")

@@ -47,14 +47,6 @@ class Rule:
     severity_at_least: int | None = None
     advice: str | None = None
 
-    def uses_only_findings(self) -> bool:
-        """Rules that need no intake answer can fire on a single message."""
-        return all(
-            getattr(self, name) is None
-            for name in ("age_at_least", "age_below", "sex", "pregnant",
-                         "duration_at_least_hours", "duration_below_hours", "severity_at_least")
-        )
-
     def failing_facts(self, facts: Facts) -> set[str] | None:
         """None when the rule holds; otherwise the intake facts it is missing.
 
