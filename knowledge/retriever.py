@@ -101,15 +101,13 @@ class Retriever:
         dense = self.store.chunks.query(query_embeddings=[vector], n_results=n, include=["metadatas", "distances"])
         ranked = {"dense_questions": list(zip(dense["ids"][0], dense["metadatas"][0]))}
         similarity: dict[str, float] = {}
-        for meta, distance in zip(dense["metadatas"][0], dense["distances"][0]):
-            similarity[meta["doc"]] = max(similarity.get(meta["doc"], 0.0), 1 - distance)
+        _keep_closest(similarity, dense)
         n_keys = min(CANDIDATES, self.store.keys.count())
         if n_keys:
             focus = self.store.keys.query(query_embeddings=[vector], n_results=n_keys,
                                           include=["metadatas", "distances"])
             ranked["dense_focus"] = [(None, meta) for meta in focus["metadatas"][0]]
-            for meta, distance in zip(focus["metadatas"][0], focus["distances"][0]):
-                similarity[meta["doc"]] = max(similarity.get(meta["doc"], 0.0), 1 - distance)
+            _keep_closest(similarity, focus)
         for name in ("bm25_keys", "bm25_answers"):
             ranked[name] = [(corpus["ids"][i], corpus["metas"][i]) for i, _ in corpus[name].top(query, CANDIDATES)]
         ranked["named_focus"] = self._named_focus(query, similarity)
@@ -132,6 +130,12 @@ class Retriever:
         meta = corpus["metas"][index]
         return Hit(meta["citation"], score, meta["title"], meta["source"], meta["url"], corpus["texts"][index],
                    similarity)
+
+
+def _keep_closest(similarity: dict[str, float], result: dict) -> None:
+    """Each document's best cosine similarity to the question, over one Chroma query's results."""
+    for meta, distance in zip(result["metadatas"][0], result["distances"][0]):
+        similarity[meta["doc"]] = max(similarity.get(meta["doc"], 0.0), 1 - distance)
 
 
 def fuse(ranked: dict[str, list[tuple[str | None, dict]]],
