@@ -127,8 +127,7 @@ def _answers_the_form(tracker: Tracker) -> bool:
 
 def _red_flag_concepts(text: str) -> set[str]:
     """Findings worth keeping from an answer that is not about symptoms."""
-    emergency_concepts = {c for rule in engine.all_rules() if rule.level == "emergency" for g in rule.all for c in g}
-    return lexicon.present(text) & emergency_concepts
+    return lexicon.present(text) & engine.emergency_concepts()
 
 
 def _make_validator(slot: str, parser: Callable[[str], Any]):

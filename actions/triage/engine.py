@@ -7,6 +7,7 @@ rules that hold, and every reason shown is the reason text of such a rule.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from actions.triage.protocols import Facts, Family, Rule, load_families, load_levels, rank
 
@@ -53,6 +54,12 @@ def _could_be_pregnant(sex: str | None, age: float | None) -> bool:
     if sex not in ("female", None, "unknown"):
         return False
     return age is None or PREGNANCY_AGE_RANGE[0] <= age < PREGNANCY_AGE_RANGE[1]
+
+
+@lru_cache(maxsize=1)
+def emergency_concepts() -> frozenset[str]:
+    """Every finding some emergency rule looks at."""
+    return frozenset(c for rule in all_rules() if rule.level == "emergency" for group in rule.all for c in group)
 
 
 def red_flags(facts: Facts) -> list[Rule]:
