@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 import uuid
 from pathlib import Path
 
@@ -106,3 +107,24 @@ def page(browser):
     context = browser.new_context()
     yield context.new_page()
     context.close()
+
+
+def claim_at_once(escalation_id: str, nurses: int) -> list[str]:
+    """Several nurses claim one escalation from parallel threads; each gets "won" or "lost"."""
+    from channels.store import escalations
+
+    outcomes: list[str] = []
+
+    def claim(nurse: str) -> None:
+        try:
+            escalations.claim(escalation_id, nurse)
+            outcomes.append("won")
+        except escalations.AlreadyClaimed:
+            outcomes.append("lost")
+
+    threads = [threading.Thread(target=claim, args=(f"nurse-{i}",)) for i in range(nurses)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

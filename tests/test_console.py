@@ -1,7 +1,6 @@
 """The nurse console: sessions, CSRF, lock-out, idle timeout, claims, replies by web and SMS, audit."""
 
 import re
-import threading
 import time
 import uuid
 
@@ -12,6 +11,7 @@ from channels.console import users
 from channels.store import escalations, vault
 from channels.store.db import session
 from channels.store.models import AuditEntry
+from tests.conftest import claim_at_once
 
 PASSWORD = "correct horse battery staple"
 
@@ -71,20 +71,7 @@ def test_an_idle_session_times_out(client, nurse, monkeypatch):
 
 
 def test_two_nurses_cannot_claim_the_same_escalation(app, nurse):
-    escalation_id = new_escalation()
-    results = []
-
-    def claim(name):
-        try:
-            escalations.claim(escalation_id, name)
-            results.append("won")
-        except escalations.AlreadyClaimed:
-            results.append("lost")
-
-    threads = [threading.Thread(target=claim, args=(f"n{i}",)) for i in range(2)]
-    [t.start() for t in threads]
-    [t.join() for t in threads]
-    assert sorted(results) == ["lost", "won"]
+    assert sorted(claim_at_once(new_escalation(), 2)) == ["lost", "won"]
 
 
 def test_a_reply_reaches_the_web_chat(client, nurse):

@@ -1,12 +1,12 @@
 """The store behaves the same on SQLite (default) and PostgreSQL (the scaled configuration, on loopback)."""
 
-import threading
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from channels.store import escalations, vault
+from tests.conftest import claim_at_once
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -54,20 +54,7 @@ def test_a_second_hand_off_raises_the_priority_instead_of_duplicating(database):
 
 
 def test_concurrent_claims_have_one_winner(database):
-    row = create()
-    outcomes = []
-
-    def claim(nurse):
-        try:
-            escalations.claim(row.id, nurse)
-            outcomes.append("won")
-        except escalations.AlreadyClaimed:
-            outcomes.append("lost")
-
-    threads = [threading.Thread(target=claim, args=(f"nurse-{i}",)) for i in range(4)]
-    [t.start() for t in threads]
-    [t.join() for t in threads]
-    assert sorted(outcomes) == ["lost", "lost", "lost", "won"]
+    assert sorted(claim_at_once(create().id, 4)) == ["lost", "lost", "lost", "won"]
 
 
 def test_the_vault_encrypts_and_finds_identities(database):
