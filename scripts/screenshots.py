@@ -12,10 +12,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from scripts.browser import launch
 from scripts.stack import ROOT, Stack
 
 OUT = ROOT / "docs" / "img"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 SMS = [("patient", "hi"), ("patient", "1"), ("patient", "I have a sore throat and a runny nose")]
 
 
@@ -74,7 +74,7 @@ def main() -> int:
         try:
             stack.start()
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+                browser = launch(playwright)
                 desktop = browser.new_page(viewport={"width": 1200, "height": 800})
                 chat_until_consent(desktop, f"{stack.gateway_url}/chat")
                 desktop.screenshot(path=OUT / "chat-desktop.png")

@@ -14,6 +14,7 @@ from channels.app import create_app
 from channels.settings import Settings
 from knowledge.ingest import ingest
 from knowledge.settings import KnowledgeSettings
+from scripts.browser import launch
 from scripts.stack import Stack
 from tests.fake_twilio import FakeTwilio
 
@@ -87,17 +88,13 @@ def all_text(reply: dict) -> str:
     return " ".join(m["text"] for m in reply["messages"])
 
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
-
 @pytest.fixture(scope="session")
 def browser():
     """Debian's chromium, headless, driven by Playwright (no browser download)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        launched = launch(playwright)
         yield launched
         launched.close()
 
