@@ -50,15 +50,24 @@ def normalise(text: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def load_concepts(path: Path | None = None) -> tuple[Concept, ...]:
-    data = yaml.safe_load((path or TRIAGE_DIR / "lexicon.yml").read_text())
-    macros = data.get("macros", {})
+def load_concepts(folder: Path | None = None) -> tuple[Concept, ...]:
+    """Every concept in data/triage/concepts/, one file per family of findings."""
+    folder = folder or TRIAGE_DIR / "concepts"
+    macros = yaml.safe_load((folder / "macros.yml").read_text())
     concepts = []
-    for name, spec in data["concepts"].items():
+    for name, spec in _concept_specs(folder).items():
         alternatives = "|".join(f"(?:{_expand(p, macros)})" for p in spec["phrases"])
         pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w])")
         concepts.append(Concept(name, spec.get("label", name.replace("_", " ")), pattern))
     return tuple(concepts)
+
+
+def _concept_specs(folder: Path) -> dict[str, dict]:
+    specs: dict[str, dict] = {}
+    for path in sorted(folder.glob("*.yml")):
+        if path.name != "macros.yml":
+            specs.update(yaml.safe_load(path.read_text()))
+    return specs
 
 
 def _expand(phrase: str, macros: dict[str, str]) -> str:
