@@ -19,7 +19,9 @@ from scripts.stack import Stack
 from tests.fake_twilio import FakeTwilio
 
 TWILIO_TOKEN = "test-auth-token"
-TEST_PORTS = {"gateway_port": 18000, "rasa_port": 15005, "actions_port": 15055}
+# Two test runs on one machine (two developers' checkouts) set CARELINE_TEST_PORT_OFFSET apart.
+_OFFSET = int(os.environ.get("CARELINE_TEST_PORT_OFFSET", "0"))
+TEST_PORTS = {"gateway_port": 18000 + _OFFSET, "rasa_port": 15005 + _OFFSET, "actions_port": 15055 + _OFFSET}
 FIXTURE_DOCS = Path(__file__).parent / "fixtures" / "knowledge"
 
 
