@@ -9,12 +9,13 @@ from channels.store.models import Escalation
 from tests.conftest import all_text
 
 
-def test_what_do_you_know_about_me_lists_what_is_stored(chat):
+def test_what_do_you_know_about_me_names_what_is_stored_without_repeating_it(chat):
     chat("hi", "yes", "I have a sore throat", "34")
-    reply = chat("what do you know about me?")
-    text = all_text(reply)
+    text = all_text(chat("what do you know about me?"))
+    assert text.startswith("Here is what CareLine holds about you:")
     assert "what brought you here" in text and "your age" in text
-    assert "sore throat" not in text or "holds" in text
+    assert "sore throat" not in text and "34" not in text
+    assert "Say \"forget me\" to erase it all." in text
 
 
 def test_forget_me_asks_first_then_erases_every_store(chat, stack):
