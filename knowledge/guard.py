@@ -14,7 +14,7 @@ from knowledge.bm25 import tokens
 
 SUPPORT_THRESHOLD = 0.75
 MIN_CONTENT_WORDS = 3
-CITATION = re.compile(r"\[(\d+)\]")
+CITATION = re.compile(r"\s*\[(\d+)\]")  # with the space before it, so "clots [1]." reads "clots."
 
 
 @dataclass(frozen=True)

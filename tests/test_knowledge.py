@@ -8,9 +8,9 @@ import sys
 import pytest
 
 from knowledge import guard
-from knowledge.chain import Answerer
+from knowledge.chain import Answerer, format_answer
 from knowledge.ingest import ingest
-from knowledge.retriever import Retriever
+from knowledge.retriever import Hit, Retriever
 from knowledge.settings import KnowledgeSettings
 from tests.conftest import FIXTURE_DOCS
 
@@ -116,13 +116,21 @@ def test_guard_drops_an_invented_sentence_and_keeps_a_supported_one():
     passage = "Blood thinners are medicines that help prevent blood clots."
     checked = guard.check("Blood thinners are medicines that prevent blood clots [1]. "
                           "They also cure diabetes in most patients [1].", [passage])
-    assert [s for s, _ in checked.sentences] == ["Blood thinners are medicines that prevent blood clots ."]
+    assert [s for s, _ in checked.sentences] == ["Blood thinners are medicines that prevent blood clots."]
     assert checked.dropped == 1
 
 
 def test_guard_removes_a_citation_to_a_passage_that_was_not_retrieved():
     checked = guard.check("Blood thinners help prevent blood clots [7].", ["Blood thinners help prevent blood clots."])
-    assert checked.sentences == [("Blood thinners help prevent blood clots .", 1)]
+    assert checked.sentences == [("Blood thinners help prevent blood clots.", 1)]
+
+
+def test_the_patient_sees_each_citation_after_its_full_stop():
+    passage = "Blood thinners help prevent blood clots. Bleeding is the main side effect."
+    hit = Hit("doc-1", 1.0, "Blood thinners", "TestSource", "https://example.org/blood-thinners", passage, 0.9)
+    checked = guard.check("Blood thinners help prevent blood clots [1]. Bleeding is the main side effect [1].", [passage])
+    text = format_answer(checked, [hit]).text
+    assert text.startswith("Blood thinners help prevent blood clots. [1] Bleeding is the main side effect. [1]\n\n")
 
 
 @pytest.fixture(scope="module")
