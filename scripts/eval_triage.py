@@ -1,74 +1,168 @@
-"""`make eval-triage`: play the development vignettes through the live API.
+"""`make eval-triage`: how the triage levels compare with the vignettes' gold levels.
 
-Prints accuracy, under-triage rate, emergency recall and a confusion table.
-Uses CARELINE_URL if set (a running stack), else starts one on spare ports.
+With no argument it scores the development set (tuned on) and, when it exists, the frozen unseen set
+(data/eval/triage_unseen.jsonl; only its figures are printed, never its vignettes). Vignettes are played
+through the live API like a patient (CARELINE_URL if set, else a stack on spare ports); --offline scores
+them with the engine alone, in seconds.
+
+    python -m scripts.eval_triage [--offline] [SET.jsonl ...]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import requests
+
+from actions.triage import engine
+from actions.triage.facts import facts_from_slots
 from actions.triage.protocols import LEVELS, rank
-from scripts.simulated_patient import play
+from scripts.simulated_patient import play, slots_from_vignette
 from scripts.stack import ROOT, Stack
 
-DEFAULT_SET = ROOT / "data" / "eval" / "triage_dev.jsonl"
+NO_LEVEL = "none"  # the conversation never reached a level
+THREE_LEVELS = {"emergency": "emergency", "urgent": "see_doctor", "routine": "see_doctor", "self_care": "self_care"}
 
 
-def evaluate(base_url: str, vignettes: list[dict]) -> dict:
-    confusion: Counter = Counter()
-    correct = under = emergencies = found = 0
-    misses = []
-    for vignette in vignettes:
-        triage = play(base_url, vignette)
-        level = triage["level"] if triage else "none"
-        confusion[(vignette["gold"], level)] += 1
-        correct += level in vignette["accepted"]
-        is_under = level == "none" or rank(level) < min(rank(a) for a in vignette["accepted"])
-        under += is_under
-        if vignette["gold"] == "emergency":
-            emergencies += 1
-            found += level == "emergency"
-        if level not in vignette["accepted"]:
-            misses.append((vignette["id"], vignette["gold"], level, vignette["complaint"]))
-    n = len(vignettes)
-    return {"n": n, "accuracy": correct / n, "under_triage": under / n,
-            "emergency_recall": found / max(emergencies, 1), "confusion": confusion, "misses": misses}
+@dataclass(frozen=True)
+class EvalSet:
+    path: Path
+    label: str
+    show_vignettes: bool  # the unseen set is scored, never looked at
 
 
-def print_report(result: dict) -> None:
-    print(f"\nvignettes          {result['n']}")
-    print(f"accuracy           {result['accuracy']:.3f}")
-    print(f"under-triage rate  {result['under_triage']:.3f}")
-    print(f"emergency recall   {result['emergency_recall']:.3f}\n")
-    columns = list(LEVELS[::-1]) + ["none"]
-    print("gold \\ predicted  " + "".join(f"{c:>11}" for c in columns))
+EVAL_DIR = ROOT / "data" / "eval"
+DEFAULT_SETS = (EvalSet(EVAL_DIR / "triage_dev.jsonl", "development (tuned on)", True),
+                EvalSet(EVAL_DIR / "triage_unseen.jsonl", "unseen (first sight: figures only, do not tune on it)", False))
+
+Triager = Callable[[dict], str]
+
+
+def offline(vignette: dict) -> str:
+    """The level the engine gives when every intake question is answered from the vignette."""
+    return engine.assess(facts_from_slots(slots_from_vignette(vignette))).level
+
+
+def live(base_url: str) -> Triager:
+    http = requests.Session()
+    return lambda vignette: (play(base_url, vignette, http) or {}).get("level", NO_LEVEL)
+
+
+def below(level: str, reference: str) -> bool:
+    return level == NO_LEVEL or rank(level) < rank(reference)
+
+
+def above(level: str, reference: str) -> bool:
+    return level != NO_LEVEL and rank(level) > rank(reference)
+
+
+def lowest_accepted(vignette: dict) -> str:
+    return min(vignette["accepted"], key=rank)
+
+
+def score(vignettes: list[dict], levels: list[str]) -> list[tuple[str, int, int]]:
+    """Rows of (measure, count, out of)."""
+    pairs = list(zip(vignettes, levels))
+    n = len(pairs)
+    self_care = [(v, level) for v, level in pairs if v["gold"] == "self_care"]
+    emergencies = [level for v, level in pairs if v["gold"] == "emergency"]
+    rows = [
+        ("accuracy, gold level exactly", sum(level == v["gold"] for v, level in pairs), n),
+        ("accuracy, an accepted level", sum(level in v["accepted"] for v, level in pairs), n),
+        ("under-triage, below gold", sum(below(level, v["gold"]) for v, level in pairs), n),
+        ("under-triage, below lowest accepted", sum(below(level, lowest_accepted(v)) for v, level in pairs), n),
+        ("over-triage, above gold", sum(above(level, v["gold"]) for v, level in pairs), n),
+        ("over-triage of self-care cases", sum(above(level, "self_care") for _, level in self_care), len(self_care)),
+        ("emergency recall (caught / total)", emergencies.count("emergency"), len(emergencies)),
+    ]
+    three = [(v["level3"], THREE_LEVELS.get(level)) for v, level in pairs if "level3" in v]
+    if three:
+        rows.append(("three-level accuracy", sum(gold == got for gold, got in three), len(three)))
+    return rows
+
+
+def print_table(rows: list[tuple[str, int, int]], n: int) -> None:
+    print(f"{'vignettes':<38}{n:>16}")
+    for measure, count, total in rows:
+        rate = f"{count / total:.3f}" if total else "-"
+        print(f"{measure:<38}{rate:>7}{f'{count}/{total}':>9}")
+
+
+def print_confusion(vignettes: list[dict], levels: list[str]) -> None:
+    confusion = Counter((v["gold"], level) for v, level in zip(vignettes, levels))
+    columns = [*LEVELS[::-1], NO_LEVEL]
+    print("\ngold \\ given      " + "".join(f"{c:>11}" for c in columns))
     for gold in LEVELS[::-1]:
-        print(f"{gold:<17}" + "".join(f"{result['confusion'][(gold, c)]:>11}" for c in columns))
-    for miss in result["misses"]:
-        print("miss:", *miss)
+        print(f"{gold:<17}" + "".join(f"{confusion[(gold, c)]:>11}" for c in columns))
 
 
-def main(path: Path = DEFAULT_SET) -> int:
-    vignettes = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    url = os.environ.get("CARELINE_URL")
-    if url:
-        print_report(evaluate(url, vignettes))
-        return 0
+def print_vignettes(vignettes: list[dict], levels: list[str]) -> None:
+    """Misses (not an accepted level), then accepted levels that are still below gold."""
+    for v, level in zip(vignettes, levels):
+        if level not in v["accepted"]:
+            print("miss:", v["id"], v["gold"], level, v["complaint"])
+    for v, level in zip(vignettes, levels):
+        if level in v["accepted"] and below(level, v["gold"]):
+            print("below gold, accepted:", v["id"], f"gold {v['gold']}", f"accepted {'|'.join(v['accepted'])}",
+                  f"given {level}", v["complaint"])
+
+
+def report(eval_set: EvalSet, triage: Triager, how: str) -> None:
+    vignettes = [json.loads(line) for line in eval_set.path.read_text().splitlines() if line.strip()]
+    levels = [triage(v) for v in vignettes]
+    print(f"\n== {eval_set.label}: {eval_set.path.name}, {how}")
+    print_table(score(vignettes, levels), len(vignettes))
+    print_confusion(vignettes, levels)
+    if eval_set.show_vignettes:
+        print_vignettes(vignettes, levels)
+
+
+@contextmanager
+def live_api() -> Iterator[str]:
+    """CARELINE_URL if set (a running stack), else a stack of our own on spare ports."""
+    if os.environ.get("CARELINE_URL"):
+        yield os.environ["CARELINE_URL"]
+        return
     with tempfile.TemporaryDirectory() as data_dir:
         stack = Stack(gateway_port=18100, rasa_port=15105, actions_port=15155, data_dir=Path(data_dir))
         try:
             stack.start()
-            print_report(evaluate(stack.gateway_url, vignettes))
+            yield stack.gateway_url
         finally:
             stack.stop()
+
+
+def chosen_sets(paths: list[Path]) -> list[EvalSet]:
+    if not paths:
+        return [s for s in DEFAULT_SETS if s.path.exists()]
+    known = {s.path.resolve(): s for s in DEFAULT_SETS}
+    return [known.get(p.resolve(), EvalSet(p, p.stem, True)) for p in paths]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sets", nargs="*", type=Path, help="vignette files (default: development, then unseen)")
+    parser.add_argument("--offline", action="store_true", help="score with the engine directly, not the live API")
+    args = parser.parse_args(argv)
+    sets = chosen_sets(args.sets)
+    if args.offline:
+        for eval_set in sets:
+            report(eval_set, offline, "engine only (--offline)")
+        return 0
+    with live_api() as url:
+        for eval_set in sets:
+            report(eval_set, live(url), f"live API at {url}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_SET))
+    sys.exit(main())
