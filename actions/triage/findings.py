@@ -1,0 +1,31 @@
+"""Text -> findings: exact phrases, measured vital signs and meaning, then ConText.
+
+This is the one door from a patient's words to the engine's concepts.
+A concept both affirmed and denied in one message counts as present: when
+in doubt we keep the finding that could raise the level.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from actions.triage import context, semantic, vitals
+from actions.triage.lexicon import Mention, normalise, phrase_mentions
+
+
+@lru_cache(maxsize=2048)
+def extract(text: str) -> dict[str, bool]:
+    """{concept: present} for every concept mentioned; False means denied, past, hypothetical or a relative's."""
+    text = normalise(text)
+    mentions = phrase_mentions(text) + [Mention(name, s, e, "vital") for name, (s, e) in vitals.findings(text).items()]
+    exact = {m.concept for m in mentions}
+    mentions += [m for m in semantic.mentions(text) if m.concept not in exact]
+    found = context.assert_mentions(text, mentions)
+    if any(found.get(c) is False for c in context.crisis_concepts()) and not any(
+            found.get(c) for c in context.crisis_concepts()):
+        found[context.crisis_denied_finding()] = True
+    return found
+
+
+def present(text: str) -> set[str]:
+    return {name for name, is_present in extract(text).items() if is_present}

@@ -1,0 +1,89 @@
+"""Wording no phrase list has: clauses matched by meaning to each concept's examples.
+
+The exact phrases are the fast, precise first pass; this pass embeds the
+message's clauses with the MiniLM model the action server already loads and
+keeps the concepts whose examples are close enough (data/triage/semantic.yml).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+import yaml
+
+from actions.settings import SEMANTIC_MATCHING, TRIAGE_DIR
+from actions.triage.lexicon import Mention, load_concepts
+
+CLAUSE_BREAK = re.compile(r"[.;:!?\n,()]+|\s(?:but|and|then|so|because|plus|also|or|with|since|after|while|when)\s")
+
+
+@lru_cache(maxsize=1)
+def settings() -> dict:
+    return yaml.safe_load((TRIAGE_DIR / "semantic.yml").read_text())
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    from knowledge.embeddings import embed as embed_texts
+    from knowledge.settings import KnowledgeSettings
+
+    return np.asarray(embed_texts(KnowledgeSettings().embedding_model, texts), dtype=np.float32)
+
+
+NOTHING = ""  # the label of the ordinary sentences that must not fire a concept
+
+
+@lru_cache(maxsize=1)
+def _examples() -> tuple[tuple[str, ...], np.ndarray]:
+    """Each concept's examples under its name, and every concept's `not` sentences as NOTHING."""
+    skip = set(settings()["skip"])
+    pairs = [(c.name, e) for c in load_concepts() if c.name not in skip for e in c.examples]
+    pairs += [(NOTHING, e) for c in load_concepts() for e in c.not_examples]
+    if not pairs:
+        return (), np.zeros((0, 0), dtype=np.float32)
+    return tuple(name for name, _ in pairs), embed([e for _, e in pairs])
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """Character spans of the clauses worth matching, in order."""
+    spans, start = [], 0
+    for brk in [*CLAUSE_BREAK.finditer(text), None]:
+        end = brk.start() if brk else len(text)
+        piece = text[start:end]
+        if len(piece.split()) >= settings()["min_words"]:
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((start + lead, start + len(piece.rstrip())))
+        start = brk.end() if brk else end
+    return spans[: settings()["max_clauses"]]
+
+
+def scores(text: str) -> list[tuple[tuple[int, int], dict[str, float]]]:
+    """For each clause, the best similarity per concept."""
+    spans = clauses(text)
+    names, examples = _examples()
+    if not spans or not names:
+        return []
+    similarity = embed([text[s:e] for s, e in spans]) @ examples.T
+    result = []
+    for span, row in zip(spans, similarity):
+        best: dict[str, float] = {}
+        for name, value in zip(names, row):
+            best[name] = max(best.get(name, -1.0), float(value))
+        result.append((span, best))
+    return result
+
+
+def mentions(text: str) -> list[Mention]:
+    """Concepts whose examples a clause is close to, and closer than to any other concept or non-example."""
+    if not SEMANTIC_MATCHING:
+        return []
+    config = settings()
+    found = []
+    for (start, end), best in scores(text):
+        top = max(best.values())
+        for name, value in best.items():
+            if name != NOTHING and value >= max(config["per_concept"].get(name, config["threshold"]),
+                                                top - config["margin"]):
+                found.append(Mention(name, start, end, "semantic"))
+    return found

@@ -1,0 +1,143 @@
+"""Text -> findings: phrases, vital signs and meaning, with ConText deciding what is the patient's own, now."""
+
+import pytest
+
+from actions.triage import findings, semantic
+from actions.triage.lexicon import load_concepts
+
+present, extract = findings.present, findings.extract
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("my chest feels tight", "chest_pain"),
+    ("pressure in my chest", "chest_pain"),
+    ("I'm all clammy", "sweating"),
+    ("the pain goes down my left arm", "radiating_arm_jaw"),
+    ("I can't catch my breath", "shortness_of_breath"),
+    ("her lips are blue", "severe_breathing"),
+    ("his smile looks lopsided", "face_droop"),
+    ("my words are coming out slurred", "speech_trouble"),
+    ("worst headache of my life", "worst_headache"),
+    ("my throat is closing up", "anaphylaxis_signs"),
+    ("I want to kill myself", "suicidal"),
+    ("it burns when I pee", "urinary_symptoms"),
+    ("my temp is 103", "high_fever"),
+    ("running a temperature of 38.5 c", "fever"),
+    ("my 6 week old", "infant"),
+    ("I'm on warfarin", "med_blood_thinner"),
+])
+def test_consumer_wording_maps_to_concept(text, concept):
+    assert concept in present(text)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("no fever", "fever"),
+    ("I'm not short of breath", "shortness_of_breath"),
+    ("I don't have chest pain", "chest_pain"),
+    ("without any sweating", "sweating"),
+    ("never had a seizure", "seizure"),
+])
+def test_negated_findings_are_not_present(text, concept):
+    assert concept not in present(text)
+    assert extract(text)[concept] is False
+
+
+def test_negation_stops_at_a_clause_break():
+    assert "shortness_of_breath" in present("the inhaler isn't helping, I'm wheezing")
+
+
+def test_ages_are_not_read_as_temperatures():
+    assert "fever" not in present("I'm 38 and my back hurts")
+
+
+def test_cant_stop_is_not_a_negation():
+    assert "suicidal" in present("I can't stop thinking about killing myself")
+    assert "cough" in present("I can't stop coughing")
+
+
+def test_thoughts_of_suicide_count_even_when_denied():
+    assert "suicidal" in present("I don't want to kill myself but I think about it")
+
+
+def test_a_fever_not_responding_to_tylenol_is_not_an_unresponsive_patient():
+    assert "unresponsive" not in present("my fever is not responding to tylenol")
+    assert "unresponsive" in present("my grandmother won't respond to me")
+
+
+def test_a_plain_denial_of_suicidal_thoughts_is_a_denial():
+    assert "suicidal" not in present("no thoughts of hurting myself")
+    assert "homicidal" not in present("I would never hurt my kids")
+
+
+def test_a_denial_that_mentions_a_plan_still_counts():
+    assert "suicidal" in present("I'm not going to kill myself, but I have the pills saved up")
+
+
+def test_a_denial_with_low_mood_keeps_a_trace_for_the_crisis_line():
+    assert {"crisis_thoughts_denied", "low_mood"} <= present("not suicidal but I feel hopeless every day")
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("I had a stroke in 2019 and now I have a cold", "arm_weakness"),
+    ("I had a stroke years ago", "face_droop"),
+    ("what should I do if I get chest pain", "chest_pain"),
+    ("family history of heart attack", "chest_pain"),
+    ("I'm not breathing hard", "severe_breathing"),
+    ("denies chest pain, shortness of breath or syncope", "fainting"),
+])
+def test_past_hypothetical_family_and_denied_findings_are_not_present(text, concept):
+    assert concept not in present(text)
+
+
+def test_history_still_counts_as_a_condition():
+    assert "cond_heart_disease" in present("I had a heart attack years ago")
+
+
+@pytest.mark.parametrize("text, concepts", [
+    ("my mom has chest pain and is sweating", {"chest_pain", "sweating"}),
+    ("he says his chest feels heavy and he's clammy", {"chest_pain", "sweating"}),
+    ("A 58-year-old man presents with substernal chest pressure, diaphoretic", {"chest_pain", "sweating"}),
+])
+def test_carers_and_clinicians_describe_the_patient_not_family_history(text, concepts):
+    assert concepts <= present(text)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("temp 39.5 C", "high_fever"),
+    ("102.5F since last night", "fever"),
+    ("sats 88% on room air", "severe_breathing"),
+    ("his pulse ox says 89", "severe_breathing"),
+    ("HR 150 at rest", "palpitations"),
+    ("BP 82/50", "low_blood_pressure"),
+    ("RR 32", "severe_breathing"),
+])
+def test_vital_signs_become_findings(text, concept):
+    assert concept in present(text)
+
+
+@pytest.mark.parametrize("text", ["I'm 38 and my back hurts", "my heart rate is 104", "spo2 97%"])
+def test_normal_readings_and_ages_are_not_findings(text):
+    assert not present(text) & {"fever", "high_fever", "severe_breathing", "shortness_of_breath", "palpitations"}
+
+
+def test_wording_no_phrase_list_has_is_matched_by_meaning():
+    assert "dizziness" in present("the room spins whenever I stand")
+
+
+CONCEPTS = load_concepts()
+NOT_EXAMPLES = [(c.name, s) for c in CONCEPTS for s in c.not_examples]
+EXAMPLES = [(c.name, s) for c in CONCEPTS if c.name not in semantic.settings()["skip"] for s in c.examples]
+
+
+@pytest.mark.parametrize("concept, text", NOT_EXAMPLES, ids=[f"{c}: {t}" for c, t in NOT_EXAMPLES])
+def test_ordinary_sentences_do_not_fire_the_concept(concept, text):
+    assert concept not in present(text)
+
+
+@pytest.mark.parametrize("concept, text", EXAMPLES, ids=[f"{c}: {t}" for c, t in EXAMPLES])
+def test_each_example_description_fires_its_concept(concept, text):
+    assert concept in present(text)
+
+
+def test_every_concept_has_examples_and_non_examples():
+    assert all(c.examples and c.not_examples for c in CONCEPTS if c.name != "low_blood_pressure")
