@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safety import SafeAction
-from actions.triage import engine, lexicon
+from actions.triage import engine, findings
 from channels import alerts, fhir
 from channels.store import escalations
 
@@ -54,8 +54,8 @@ def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, priority: str,
 
 
 def complaint_category(tracker: Tracker) -> str:
-    findings = set(tracker.get_slot("findings") or []) | lexicon.present(tracker.get_slot("chief_complaint") or "")
-    return " / ".join(f.title.lower() for f in engine.families_for(findings))
+    found = set(tracker.get_slot("findings") or []) | findings.present(tracker.get_slot("chief_complaint") or "")
+    return " / ".join(f.title.lower() for f in engine.families_for(found))
 
 
 def priority_for(level: str, nurse_suggested: bool, rule_ids: tuple[str, ...]) -> str | None:
@@ -67,10 +67,31 @@ def priority_for(level: str, nurse_suggested: bool, rule_ids: tuple[str, ...]) -
     return None
 
 
+def priority_with_nurses(tracker: Tracker) -> str | None:
+    """The priority of the episode's escalation while the nurses still have it (open or claimed)."""
+    current = tracker.get_slot("escalation")
+    row = escalations.get(current["id"]) if current else None
+    return row.priority if row is not None and row.status in ("open", "claimed") else None
+
+
+def already_with_nurses(dispatcher: CollectingDispatcher, tracker: Tracker, priority: str) -> list[EventType]:
+    """Asking again adds no second escalation and never lowers the priority: the nurses
+    get the latest transcript and the patient hears that they already have it."""
+    events = escalate(dispatcher, tracker, "request", say=False)
+    if priority == "emergency":
+        dispatcher.utter_message(response="utter_nurses_have_it_emergency")
+    else:
+        dispatcher.utter_message(response="utter_nurses_have_it", minutes=config()["service_levels"][priority])
+    return events
+
+
 class ActionEscalate(SafeAction, Action):
     def name(self) -> str:
         return "action_escalate"
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                       domain: dict[str, Any]) -> list[EventType]:
+        priority = priority_with_nurses(tracker)
+        if priority is not None:
+            return already_with_nurses(dispatcher, tracker, priority)
         return escalate(dispatcher, tracker, "request")

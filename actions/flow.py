@@ -17,10 +17,15 @@ from actions.triage import engine
 from actions.triage.facts import facts_from_slots
 
 
-def start_over(dispatcher: CollectingDispatcher) -> list[EventType]:
-    """A new episode: forget the intake, keep the consent already given."""
+def start_over(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """A new episode: forget the intake (and its triage), keep consent only if it was given.
+
+    An open escalation stays with the nurses; only the conversation moves on.
+    A red flag in the very first message comes before consent, so consent may be missing.
+    """
     dispatcher.utter_message(response="utter_start_over")
-    return [AllSlotsReset(), SlotSet("consent", True), FollowupAction("intake_form")]
+    consent = [SlotSet("consent", True)] if tracker.get_slot("consent") is True else []
+    return [AllSlotsReset(), *consent, FollowupAction("intake_form")]
 
 
 def stop(dispatcher: CollectingDispatcher) -> list[EventType]:
@@ -64,7 +69,7 @@ class ActionCompleteIntake(Action):
         if command == "stop":
             return events + stop(dispatcher)
         if command == "restart":
-            return events + start_over(dispatcher)
+            return events + start_over(dispatcher, tracker)
         if command == "nurse":
             return events + escalate(dispatcher, tracker, "request")
         if tracker.get_slot("consent") is False:
@@ -100,7 +105,7 @@ class ActionStartOver(SafeAction, Action):
         return "action_start_over"
 
     async def respond(self, dispatcher, tracker, domain):
-        return start_over(dispatcher)
+        return start_over(dispatcher, tracker)
 
 
 class ActionStop(SafeAction, Action):

@@ -1,4 +1,11 @@
-"""Red flags win at every turn: every custom action checks them first."""
+"""Red flags win at every turn: every custom action checks them first.
+
+Once an episode has had its emergency advice, the stored findings still hold that
+red flag. Re-finding it would answer every later message with the same advice and
+leave the patient stuck, so within that episode only a red flag the patient has not
+been told about brings the full advice again; every other reply gets a one-line
+reminder on top and is handled as usual.
+"""
 
 from __future__ import annotations
 
@@ -9,22 +16,48 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import NEXT_STEPS, triage_text
-from actions.triage import engine, lexicon
+from actions.triage import engine, findings
 from actions.triage.facts import facts_from_slots
+from actions.triage.protocols import Rule
 
 
 def emergency_events(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[EventType] | None:
-    """If this message (with what we know) holds a red flag: say so first and set the level."""
-    facts = facts_from_slots(tracker.slots, extra_text=text)
-    if not engine.red_flags(facts):
+    """If this message brings a red flag the patient has not been told about: say so first, set the level."""
+    if not red_flag_is_news(tracker, text):
         return None
     from actions.escalate import escalate
 
-    triage = engine.assess(facts)
+    triage = engine.assess(facts_from_slots(tracker.slots, extra_text=text))
     dispatcher.utter_message(text=triage_text(triage), buttons=NEXT_STEPS)
-    findings = sorted(set(tracker.get_slot("findings") or []) | lexicon.present(text))
-    return [SlotSet("findings", findings), SlotSet("triage", triage.as_state())] + \
+    found = sorted(set(tracker.get_slot("findings") or []) | findings.present(text))
+    return [SlotSet("findings", found), SlotSet("triage", triage.as_state())] + \
         escalate(dispatcher, tracker, "emergency", triage.as_state())
+
+
+def red_flag_is_news(tracker: Tracker, text: str) -> bool:
+    """A red flag holds, and (after an emergency) this message added one of its findings."""
+    before = facts_from_slots(tracker.slots)
+    after = facts_from_slots(tracker.slots, extra_text=text)
+    flags = engine.red_flags(after)
+    if not emergency_shown(tracker):
+        return bool(flags)
+    added = after.concepts - before.concepts
+    return any(added & _concepts(rule) for rule in flags)
+
+
+def emergency_shown(tracker: Tracker) -> bool:
+    """The episode's result is an emergency: the patient has had the full advice."""
+    return (tracker.get_slot("triage") or {}).get("level") == "emergency"
+
+
+def remind(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Keep the emergency advice in sight without repeating all of it (988 where that was the advice)."""
+    advice = (tracker.get_slot("triage") or {}).get("advice") or ""
+    dispatcher.utter_message(response="utter_crisis_reminder" if "988" in advice else "utter_emergency_reminder")
+
+
+def _concepts(rule: Rule) -> frozenset[str]:
+    return frozenset().union(*rule.all)
 
 
 class SafeAction:
@@ -38,6 +71,8 @@ class SafeAction:
         urgent = emergency_events(dispatcher, tracker, text)
         if urgent is not None:
             return urgent
+        if emergency_shown(tracker):
+            remind(dispatcher, tracker)
         return await self.respond(dispatcher, tracker, domain)
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
