@@ -13,7 +13,7 @@ from actions.answer import answer_question, looks_like_question
 from actions.escalate import escalate, priority_for
 from actions.replies import NEXT_STEPS, triage_text
 from actions.safety import SafeAction
-from actions.triage import engine
+from actions.triage import engine, second_opinion
 from actions.triage.facts import facts_from_slots
 
 
@@ -34,10 +34,13 @@ def stop(dispatcher: CollectingDispatcher) -> list[EventType]:
 
 
 def triage(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    result = engine.assess(facts_from_slots(tracker.slots))
+    rules = engine.assess(facts_from_slots(tracker.slots))
+    result, disagreement = second_opinion.reconcile(rules, tracker.get_slot("chief_complaint") or "")
     dispatcher.utter_message(text=triage_text(result), buttons=NEXT_STEPS)
     events = [SlotSet("triage", result.as_state()), SlotSet("triage_rules", list(result.rule_ids))]
-    priority = priority_for(result.level, result.nurse_suggested, result.rule_ids)
+    priority = priority_for(rules.level, result.nurse_suggested, result.rule_ids)
+    if disagreement and priority is None:
+        priority = "uncertain"  # a nurse decides between the rules and the second opinion
     if priority:
         events += escalate(dispatcher, tracker, priority, result.as_state())
     return events

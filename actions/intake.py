@@ -14,7 +14,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions import commands, parsing
+from actions import commands, parsing, red_flags
 from actions.triage import engine, findings
 from actions.triage.facts import UNKNOWN, facts_from_slots
 
@@ -29,6 +29,7 @@ EXAMPLES = {
     "conditions": 'For example "diabetes and asthma", or "none".',
     "medications": 'For example "metformin and a blood thinner", or "none".',
     "allergies": 'For example "penicillin", or "none".',
+    "red_flag": 'Please answer "yes", "no" or "not sure". If you would rather talk to a nurse, say "nurse".',
 }
 PARSERS: dict[str, Callable[[str], Any]] = {
     "age": parsing.parse_age,
@@ -40,7 +41,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "medications": parsing.parse_list,
     "allergies": parsing.parse_list,
 }
-NO_FINDINGS_FROM = {"consent", "allergies", "sex", "pregnant"}
+NO_FINDINGS_FROM = {"consent", "allergies", "sex", "pregnant", *red_flags.SLOTS}
 
 
 class ValidateIntakeForm(FormValidationAction):
@@ -54,7 +55,8 @@ class ValidateIntakeForm(FormValidationAction):
         if tracker.get_slot("chief_complaint") is None:
             return ["consent", "chief_complaint"]
         facts = facts_from_slots(tracker.slots)
-        return ["consent", "chief_complaint"] + engine.questions_for(set(facts.concepts), facts.sex, facts.age)
+        return (["consent", "chief_complaint"] + red_flags.slots_to_ask(tracker.slots)
+                + engine.questions_for(set(facts.concepts), facts.sex, facts.age))
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         if not _answers_the_form(tracker):
@@ -76,6 +78,7 @@ class ValidateIntakeForm(FormValidationAction):
             return kept + [SlotSet("findings", found), SlotSet("requested_slot", None)]
         events = await super().run(dispatcher, tracker, domain)
         answered = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        found = sorted(set(found) | set(answered.get("findings") or []))
         if engine.red_flags(facts_from_slots({**tracker.slots, **answered, "findings": found})):
             events.append(SlotSet("requested_slot", None))
         return [SlotSet("findings", found)] + events
@@ -105,6 +108,24 @@ class ValidateIntakeForm(FormValidationAction):
         if meaningful:
             return {"chief_complaint": text}
         return self._reask_or_unknown("chief_complaint", dispatcher, tracker)
+
+    def validate_red_flag(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
+                          tracker: Tracker) -> dict[str, Any]:
+        """Yes adds the finding (the red-flag check then interrupts); not sure brings in a nurse."""
+        concept = red_flags.question_for(slot, tracker.slots).concept
+        text = str(value)
+        answer = "not sure" if parsing.is_unsure(text) else parsing.parse_yes_no(text)
+        if answer is None:
+            reasked = list(tracker.get_slot("reasked") or [])
+            if slot not in reasked:
+                dispatcher.utter_message(text=f"Sorry, I didn't quite get that. {EXAMPLES['red_flag']}")
+                return {slot: None, "reasked": reasked + [slot]}
+            answer = "not sure"
+        if answer is True:
+            return {slot: "yes", "findings": sorted(set(tracker.get_slot("findings") or []) | {concept})}
+        if answer == "not sure":
+            return {slot: "not sure", "unsure_findings": sorted(set(tracker.get_slot("unsure_findings") or []) | {concept})}
+        return {slot: "no"}
 
     def _reask_or_unknown(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         """One re-ask with an example, then carry on with the answer unknown."""
@@ -145,5 +166,16 @@ def _make_validator(slot: str, parser: Callable[[str], Any]):
     return validate
 
 
+def _make_red_flag_validator(slot: str):
+    def validate(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                 domain: dict[str, Any]) -> dict[str, Any]:
+        return self.validate_red_flag(slot, value, dispatcher, tracker)
+
+    validate.__name__ = f"validate_{slot}"
+    return validate
+
+
 for _slot, _parser in PARSERS.items():
     setattr(ValidateIntakeForm, f"validate_{_slot}", _make_validator(_slot, _parser))
+for _slot in red_flags.SLOTS:
+    setattr(ValidateIntakeForm, f"validate_{_slot}", _make_red_flag_validator(_slot))

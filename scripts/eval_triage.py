@@ -23,7 +23,7 @@ from pathlib import Path
 
 import requests
 
-from actions.triage import engine
+from actions.triage import engine, second_opinion
 from actions.triage.facts import facts_from_slots
 from actions.triage.protocols import LEVELS, rank
 from scripts.simulated_patient import play, slots_from_vignette
@@ -48,8 +48,10 @@ Triager = Callable[[dict], str]
 
 
 def offline(vignette: dict) -> str:
-    """The level the engine gives when every intake question is answered from the vignette."""
-    return engine.assess(facts_from_slots(slots_from_vignette(vignette))).level
+    """The level the engine and the second opinion give when every intake question is answered from the vignette
+    (and every red-flag question with "no", as the simulated patient does)."""
+    rules = engine.assess(facts_from_slots(slots_from_vignette(vignette)))
+    return second_opinion.reconcile(rules, vignette["complaint"])[0].level
 
 
 def live(base_url: str) -> Triager:

@@ -10,6 +10,7 @@ import uuid
 
 import requests
 
+from actions import red_flags
 from actions.intake import PARSERS
 from actions.triage.facts import UNKNOWN
 
@@ -33,6 +34,8 @@ def answer(slot: str | None, vignette: dict, buttons: list[dict]) -> str:
         return "yes"
     if slot == "chief_complaint":
         return vignette["complaint"]
+    if slot in red_flags.SLOTS:
+        return "no"  # the narrative told everything the patient knows
     return vignette.get(slot or "", "not sure")
 
 

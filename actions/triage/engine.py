@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, zip_longest
 
-from actions.triage.protocols import Facts, Family, Rule, load_families, load_levels, rank
+from actions.triage.lexicon import by_name
+from actions.triage.protocols import Facts, Family, RedFlag, Rule, load_families, load_levels, rank
 
 PREGNANCY_AGE_RANGE = (10, 56)
+RED_FLAG_QUESTIONS = 4  # asked of every patient; a worried second opinion asks all of the families' questions
 SLOT_WORDS = {"age": "age", "sex": "sex", "pregnant": "whether you might be pregnant",
               "duration": "how long it has lasted", "severity": "how bad it is"}
 
@@ -48,6 +51,16 @@ def questions_for(concepts: set[str], sex: str | None, age: float | None) -> lis
     if "pregnant" in asks and not _could_be_pregnant(sex, age):
         asks.remove("pregnant")
     return asks
+
+
+def red_flag_plan(mentioned: dict[str, bool], everything: bool = False) -> list[RedFlag]:
+    """The dangerous questions the complaint's own words did not settle, each family's first ones first."""
+    families = families_for({c for c, present in mentioned.items() if present})
+    plan: list[RedFlag] = []
+    for question in chain.from_iterable(zip_longest(*(f.red_flags for f in families))):
+        if question and question.concept not in mentioned and question.concept not in {q.concept for q in plan}:
+            plan.append(question)
+    return plan if everything else plan[:RED_FLAG_QUESTIONS]
 
 
 def _could_be_pregnant(sex: str | None, age: float | None) -> bool:
@@ -87,8 +100,11 @@ def assess(facts: Facts) -> Triage:
 
 def _account_for_unknowns(facts: Facts, level: str, reasons: list[str]) -> tuple[str, list[str], bool]:
     """"Not sure" never lowers the level: it raises it or brings in a nurse."""
+    if facts.unsure:
+        labels = " or ".join(sorted(by_name()[c].label for c in facts.unsure))
+        reasons = reasons + [f"You weren't sure about {labels}, so a nurse will check this with you."]
     if not facts.unknown:
-        return level, reasons, False
+        return level, reasons, bool(facts.unsure)
     blocked = []
     for rule in all_rules():
         if rank(rule.level) <= rank(level):

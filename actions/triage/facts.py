@@ -30,6 +30,7 @@ def facts_from_slots(slots: dict, extra_text: str = "") -> Facts:
         duration_hours=_number(slots.get("duration")),
         severity=_number(slots.get("severity")),
         unknown=frozenset(name for name, value in slots.items() if value == UNKNOWN),
+        unsure=frozenset(slots.get("unsure_findings") or []),
     )
 
 

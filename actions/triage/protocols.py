@@ -16,7 +16,7 @@ import yaml
 from actions.settings import TRIAGE_DIR
 
 LEVELS = ("self_care", "routine", "urgent", "emergency")
-NOT_PROTOCOL_FILES = {"levels.yml", "context.yml", "semantic.yml", "vitals.yml"}
+NOT_PROTOCOL_FILES = {"levels.yml", "context.yml", "semantic.yml", "vitals.yml", "second_opinion.yml"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Facts:
     duration_hours: float | None = None
     severity: int | None = None
     unknown: frozenset[str] = frozenset()
+    unsure: frozenset[str] = frozenset()  # red-flag findings the patient was not sure about
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,13 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class RedFlag:
+    """A dangerous question asked right after the complaint; "yes" adds the finding it settles."""
+    concept: str
+    ask: str
+
+
+@dataclass(frozen=True)
 class Family:
     name: str
     title: str
@@ -85,6 +93,7 @@ class Family:
     default_reason: str
     source: str
     rules: tuple[Rule, ...] = field(default_factory=tuple)
+    red_flags: tuple[RedFlag, ...] = field(default_factory=tuple)
 
 
 def _rule(spec: dict, family_source: str) -> Rule:
@@ -111,6 +120,7 @@ def load_families(folder: Path | None = None) -> tuple[Family, ...]:
             default_reason=default["reason"],
             source=spec["source"],
             rules=tuple(_rule(r, spec["source"]) for r in spec.get("rules", [])),
+            red_flags=tuple(RedFlag(q["concept"], q["ask"]) for q in spec.get("red_flags", [])),
         ))
     return tuple(families)
 

@@ -1,0 +1,92 @@
+"""A learned second opinion on the level, from the whole narrative; it can only make triage safer.
+
+The rules see findings; the second opinion reads the message as a whole, so
+it may notice an emergency described in words no concept knows. It never
+decides a level by itself: it makes CareLine ask more and bring in a nurse.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import numpy as np
+import yaml
+
+from actions.settings import SECOND_OPINION_MODEL, TRIAGE_DIR
+from actions.triage.engine import Triage
+from actions.triage.protocols import load_levels, rank
+
+log = logging.getLogger(__name__)
+EMBEDDING_TOKENS = 128
+
+
+@dataclass(frozen=True)
+class Opinion:
+    level: str
+    probabilities: dict[str, float]
+
+    def worried_about(self, rules_level: str) -> bool:
+        """True when this opinion is markedly more serious than the rules' level."""
+        config = settings()
+        if rules_level != "emergency" and self.probabilities.get("emergency", 0.0) >= config["emergency_probability"]:
+            return True
+        return rank(self.level) - rank(rules_level) >= config["levels_above"]
+
+    def describe(self) -> str:
+        return f"{self.level.replace('_', ' ')} (probability {self.probabilities[self.level]:.2f})"
+
+
+@lru_cache(maxsize=1)
+def settings() -> dict:
+    return yaml.safe_load((TRIAGE_DIR / "second_opinion.yml").read_text())
+
+
+@lru_cache(maxsize=1)
+def _model() -> dict | None:
+    if not SECOND_OPINION_MODEL.exists():
+        log.warning("no second-opinion model at %s: run `make setup`", SECOND_OPINION_MODEL)
+        return None
+    return json.loads(SECOND_OPINION_MODEL.read_text())
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    from knowledge.embeddings import embed as embed_texts
+    from knowledge.settings import KnowledgeSettings
+
+    return np.asarray(embed_texts(KnowledgeSettings().embedding_model, texts, max_tokens=EMBEDDING_TOKENS))
+
+
+def probabilities(model: dict, vectors: np.ndarray) -> np.ndarray:
+    logits = vectors @ np.asarray(model["coef"]).T + np.asarray(model["intercept"])
+    logits -= logits.max(axis=1, keepdims=True)
+    exp = np.exp(logits)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+@lru_cache(maxsize=512)
+def opinion(narrative: str) -> Opinion | None:
+    model = _model()
+    if model is None or not narrative.strip():
+        return None
+    row = probabilities(model, embed([narrative]))[0]
+    chances = {level: float(p) for level, p in zip(model["classes"], row)}
+    return Opinion(max(chances, key=chances.get), chances)
+
+
+def reconcile(result: Triage, narrative: str) -> tuple[Triage, Opinion | None]:
+    """Never silently keep a lower level: raise to at least urgent and bring in a nurse.
+
+    Returns the disagreeing opinion (None when the two agree), so the hand-off can show both.
+    """
+    second = opinion(narrative)
+    if second is None or not second.worried_about(result.level):
+        return result, None
+    level = max(result.level, "urgent", key=rank)
+    rules_title = load_levels()[result.level]["title"].lower()
+    reason = (f"Our rules said \"{rules_title}\", but a second check that reads your whole message was more "
+              f"worried ({second.describe()}), so a nurse will review this.")
+    advice = result.advice if level == result.level else load_levels()[level]["advice"]
+    return replace(result, level=level, reasons=result.reasons + (reason,), advice=advice, nurse_suggested=True), second
