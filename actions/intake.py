@@ -81,7 +81,8 @@ class ValidateIntakeForm(FormValidationAction):
         found = sorted(set(found) | set(answered.get("findings") or []))
         if engine.red_flags(facts_from_slots({**tracker.slots, **answered, "findings": found})):
             events.append(SlotSet("requested_slot", None))
-        return [SlotSet("findings", found)] + events
+        # Last, so a red-flag "yes" (whose validator sets findings too) keeps what the same message said.
+        return events + [SlotSet("findings", found)]
 
     @staticmethod
     def _findings(tracker: Tracker, text: str) -> list[str]:

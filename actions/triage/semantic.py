@@ -14,6 +14,7 @@ import numpy as np
 import yaml
 
 from actions.settings import SEMANTIC_MATCHING, TRIAGE_DIR
+from actions.triage import vitals
 from actions.triage.lexicon import Mention, load_concepts
 
 CLAUSE_BREAK = re.compile(r"[.;:!?\n,()]+|\s(?:but|and|then|so|because|plus|also|or|with|since|after|while|when)\s")
@@ -82,8 +83,9 @@ def mentions(text: str) -> list[Mention]:
     found = []
     for (start, end), best in scores(text):
         top = max(best.values())
+        measured = vitals.measured_concepts() if any(ch.isdigit() for ch in text[start:end]) else frozenset()
         for name, value in best.items():
-            if name != NOTHING and value >= max(config["per_concept"].get(name, config["threshold"]),
+            if name != NOTHING and name not in measured and value >= max(config["per_concept"].get(name, config["threshold"]),
                                                 top - config["margin"]):
                 found.append(Mention(name, start, end, "semantic"))
     return found

@@ -40,6 +40,12 @@ def load_vitals() -> tuple[Vital, ...]:
                  for name, item in spec.items())
 
 
+@lru_cache(maxsize=1)
+def measured_concepts() -> frozenset[str]:
+    """Findings a reading can give: for these a number, not a likeness of words, decides."""
+    return frozenset(band["finding"] for vital in load_vitals() for band in vital.bands)
+
+
 def findings(text: str) -> dict[str, tuple[int, int]]:
     """{finding: (start, end)} for each reading in the (normalised) text that crosses a threshold."""
     found: dict[str, tuple[int, int]] = {}
