@@ -82,6 +82,20 @@ def parse_age(text: str) -> float | None:
     return round(number, 3)
 
 
+AGE_IN_NARRATIVE = re.compile(
+    r"\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?"
+    r"(?:(?:year|yr|month|mo|week|wk|day)s?[- ]old|yo\b|y/o|y\.o\.)"
+    r"(?:[- ](man|woman|male|female|boy|girl|lady|gentleman|m|f)\b)?")
+
+
+def age_and_sex_in_narrative(text: str) -> tuple[float | None, str | None]:
+    """"A 58-year-old man", "my 3 yo", "72 y/o F": a carer or clinician has already said who it is."""
+    match = AGE_IN_NARRATIVE.search(clean(text))
+    if not match:
+        return None, None
+    return parse_age(match.group(0)), parse_sex(match.group(1)) if match.group(1) else None
+
+
 def parse_sex(text: str) -> str | None:
     text = clean(text)
     if re.search(r"\b(female|woman|women|girl|lady|f|she|her|mother|mom|mum|daughter|wife)\b", text):

@@ -1,6 +1,6 @@
 """`make eval-triage`: how the triage levels compare with the vignettes' gold levels.
 
-With no argument it scores the development set (tuned on) and, when it exists, the frozen unseen set
+With no argument it scores the development sets (tuned on) and, when it exists, the frozen unseen set
 (data/eval/triage_unseen.jsonl; only its figures are printed, never its vignettes). Vignettes are played
 through the live API like a patient (CARELINE_URL if set, else a stack on spare ports); --offline scores
 them with the engine alone, in seconds.
@@ -42,6 +42,8 @@ class EvalSet:
 
 EVAL_DIR = ROOT / "data" / "eval"
 DEFAULT_SETS = (EvalSet(EVAL_DIR / "triage_dev.jsonl", "development (tuned on)", True),
+                EvalSet(EVAL_DIR / "triage_dev2.jsonl", "second development batch (scored at first sight, then tuned on)",
+                        True),
                 EvalSet(EVAL_DIR / "triage_unseen.jsonl", "unseen (first sight: figures only, do not tune on it)", False))
 
 Triager = Callable[[dict], str]

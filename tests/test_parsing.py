@@ -59,3 +59,15 @@ def test_lists(text, items):
 @pytest.mark.parametrize("text", ["not sure", "I don't know", "dunno", "no idea", "Not sure."])
 def test_unsure(text):
     assert parsing.is_unsure(text)
+
+
+@pytest.mark.parametrize("text, age, sex", [
+    ("A 58-year-old man presents with chest pressure", 58, "male"),
+    ("72 y/o F with chest pain", 72, "female"),
+    ("my 3 year old has a fever", 3, None),
+    ("my 6 week old baby is sleepy", 0.115, None),
+    ("I have had it for 3 years", None, None),
+    ("I am 34", None, None),
+])
+def test_a_narrative_that_says_who_it_is_about_gives_age_and_sex(text, age, sex):
+    assert parsing.age_and_sex_in_narrative(text) == (age, sex)

@@ -18,6 +18,7 @@ from actions.triage import vitals
 from actions.triage.lexicon import Mention, load_concepts
 
 CLAUSE_BREAK = re.compile(r"[.;:!?\n,()]+|\s(?:but|and|then|so|because|plus|also|or|with|since|after|while|when)\s")
+SENTENCE_BREAK = re.compile(r"[.;!?\n]+")
 
 
 @lru_cache(maxsize=1)
@@ -47,16 +48,23 @@ def _examples() -> tuple[tuple[str, ...], np.ndarray]:
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
-    """Character spans of the clauses worth matching, in order."""
+    """Character spans worth matching: each clause, and each sentence that holds several clauses
+    ("she screams when I press on her tummy" means more than its halves)."""
+    spans = _pieces(text, CLAUSE_BREAK)
+    spans += [s for s in _pieces(text, SENTENCE_BREAK) if s not in spans]
+    return spans[: settings()["max_clauses"]]
+
+
+def _pieces(text: str, breaks: re.Pattern) -> list[tuple[int, int]]:
     spans, start = [], 0
-    for brk in [*CLAUSE_BREAK.finditer(text), None]:
+    for brk in [*breaks.finditer(text), None]:
         end = brk.start() if brk else len(text)
         piece = text[start:end]
         if len(piece.split()) >= settings()["min_words"]:
             lead = len(piece) - len(piece.lstrip())
             spans.append((start + lead, start + len(piece.rstrip())))
         start = brk.end() if brk else end
-    return spans[: settings()["max_clauses"]]
+    return spans
 
 
 def scores(text: str) -> list[tuple[tuple[int, int], dict[str, float]]]:
