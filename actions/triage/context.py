@@ -55,7 +55,7 @@ def assert_mentions(text: str, mentions: list[Mention]) -> dict[str, bool]:
         elif mention.how == "semantic":
             categories = _clause_categories(span, modifiers)
         else:
-            categories = {m.category.upper() for m in span._.modifiers}
+            categories = {m.category.upper() for m in span._.modifiers if not _inside(m.modifier_span, span)}
         found[mention.concept] = found.get(mention.concept, False) or _counts(mention.concept, categories, text)
     return found
 
@@ -71,6 +71,14 @@ def _clause_categories(clause, modifiers) -> set[str]:
         if inside or (start < clause.end and clause.start < end):
             categories.add(modifier.category.upper())
     return categories
+
+
+def _inside(modifier_span: tuple[int, int], span) -> bool:
+    """A cue inside a phrase match belongs to the phrase ("spots don't fade when pressed").
+
+    medspaCy 1.3.1 only notices a cue that overlaps a target at its edge.
+    """
+    return span.start <= modifier_span[0] and modifier_span[1] <= span.end
 
 
 def _counts(concept: str, categories: set[str], text: str) -> bool:
