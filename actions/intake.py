@@ -67,7 +67,8 @@ class ValidateIntakeForm(FormValidationAction):
         command = commands.detect(text)
         if command == "help":
             dispatcher.utter_message(response="utter_help")
-            return pending
+            # Ask the same question again; left to Rasa, it would pick the domain's first empty slot (an unused red_flag_n).
+            return pending + [SlotSet("requested_slot", tracker.get_slot("requested_slot"))]
         if command:
             return pending + [SlotSet("command", command), SlotSet("requested_slot", None)]
         found = self._findings(tracker, text)

@@ -69,21 +69,49 @@ def client(app):
 _ids = itertools.count()
 
 
-@pytest.fixture
-def chat(client):
-    """Send patient messages in one fresh conversation; returns the last reply as JSON."""
+def is_red_flag_question(reply: dict) -> bool:
+    """True while the form waits for the answer to one of the red-flag questions (red_flag_1..8)."""
+    return (reply["state"]["requested_slot"] or "").startswith("red_flag_")
+
+
+def _conversation(client, answer_red_flags: str | None):
     conversation_id = f"t{next(_ids)}-{uuid.uuid4().hex[:8]}"
+
+    def post(text: str) -> dict:
+        response = client.post("/api/v1/chat", json={"conversation_id": conversation_id, "text": text})
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
 
     def send(*texts: str) -> dict:
         body = None
         for text in texts:
-            response = client.post("/api/v1/chat", json={"conversation_id": conversation_id, "text": text})
-            assert response.status_code == 200, response.get_json()
-            body = response.get_json()
+            body = post(text)
+            messages = list(body["messages"])
+            while answer_red_flags and is_red_flag_question(body):
+                body = post(answer_red_flags)
+                messages += body["messages"]
+            body = {**body, "messages": messages}
         return body
 
     send.conversation_id = conversation_id
     return send
+
+
+@pytest.fixture
+def chat(client):
+    """Send patient messages in one fresh conversation; returns the last reply as JSON.
+
+    Walking the intake, the patient answers "no" to every red-flag question ("Ask, don't
+    guess") as it comes, so the scripted texts answer age, sex, ...; the returned reply's
+    messages include those questions. Use `raw_chat` to answer red-flag questions yourself.
+    """
+    return _conversation(client, answer_red_flags="no")
+
+
+@pytest.fixture
+def raw_chat(client):
+    """Like `chat`, but every text is sent as it is: red-flag questions are left to the test."""
+    return _conversation(client, answer_red_flags=None)
 
 
 def all_text(reply: dict) -> str:

@@ -10,10 +10,13 @@ def answer_until_triage(frame, first: str) -> None:
     """Type the complaint, then answer whatever is asked, like a patient would."""
     frame.fill("#message", first)
     frame.press("#message", "Enter")
-    for _ in range(12):
+    for _ in range(20):
         frame.wait_for_selector("#typing", state="hidden")
         if frame.evaluate("document.body.dataset.triage"):
             return
+        if {"Not sure", "Talk to a nurse"} <= set(frame.locator("#choices button").all_inner_texts()):
+            frame.get_by_role("button", name="No", exact=True).click()  # a red-flag question: Yes / No / ...
+            continue
         last = frame.locator(".msg.bot").last.inner_text().lower()
         answer = next((v for k, v in ANSWERS.items() if k in last or (k == "sex" and "female or male" in last)
                        or (k == "duration" and "how long" in last) or (k == "severity" and "scale" in last)
