@@ -42,8 +42,17 @@ def triage(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType
     if disagreement and priority is None:
         priority = "uncertain"  # a nurse decides between the rules and the second opinion
     if priority:
-        events += escalate(dispatcher, tracker, priority, result.as_state())
+        events += escalate(dispatcher, tracker, priority, for_nurses(result, rules, disagreement))
     return events
+
+
+def for_nurses(result: engine.Triage, rules: engine.Triage, disagreement) -> dict:
+    """What the nurse sees: the level given, and both opinions when they disagreed."""
+    state = result.as_state()
+    if disagreement:
+        state["opinions"] = {"rules": rules.level, "rule_ids": list(rules.rule_ids),
+                             "second_opinion": disagreement.level, "probabilities": disagreement.probabilities}
+    return state
 
 
 ASKS_FOR_NEWS = re.compile(r"(?i)\b(any news|any update|heard back|has (?:a|the) nurse|when will|status)\b")

@@ -124,7 +124,8 @@ def parse_severity(text: str) -> int | None:
     number = words_to_number(text, vague=False)
     if number is not None and 0 <= number <= 10:
         return int(number)
-    for words, value in (("worst|unbearable|excruciating|agony", 10), ("severe|terrible|awful|really bad|very bad", 8),
+    for words, value in (("none|no pain|nothing|not at all|zero", 0),
+                         ("worst|unbearable|excruciating|agony", 10), ("severe|terrible|awful|really bad|very bad", 8),
                          ("moderate|medium|bad|quite bad|pretty bad", 5), ("mild|slight|little|not bad|not too bad|minor", 2)):
         if re.search(rf"\b(?:{words})\b", text):
             return value

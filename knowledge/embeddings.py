@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from functools import lru_cache
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -12,11 +13,20 @@ KEY_TOKENS = 64
 PASSAGE_TOKENS = 96
 
 
+_LOADING = threading.Lock()
+
+
 @lru_cache(maxsize=2)
-def model(path: str):
+def _load(path: str):
     from sentence_transformers import SentenceTransformer
 
     return SentenceTransformer(path, device="cpu", local_files_only=True)
+
+
+def model(path: str):
+    """One load per process: two threads loading at once left torch with meta tensors."""
+    with _LOADING:
+        return _load(path)
 
 
 def embed(path: str, texts: list[str], max_tokens: int = KEY_TOKENS, batch_size: int = 64) -> list[list[float]]:

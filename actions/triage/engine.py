@@ -14,6 +14,8 @@ from actions.triage.lexicon import by_name
 from actions.triage.protocols import Facts, Family, RedFlag, Rule, load_families, load_levels, rank
 
 PREGNANCY_AGE_RANGE = (10, 56)
+# One "not sure" to a red-flag question brings in a nurse; this many also make the level at least urgent.
+UNSURE_RAISES = 2
 RED_FLAG_QUESTIONS = 4  # asked of every patient; a worried second opinion asks all of the families' questions
 SLOT_WORDS = {"age": "age", "sex": "sex", "pregnant": "whether you might be pregnant",
               "duration": "how long it has lasted", "severity": "how bad it is"}
@@ -103,6 +105,8 @@ def _account_for_unknowns(facts: Facts, level: str, reasons: list[str]) -> tuple
     if facts.unsure:
         labels = " or ".join(sorted(by_name()[c].label for c in facts.unsure))
         reasons = reasons + [f"You weren't sure about {labels}, so a nurse will check this with you."]
+        if len(facts.unsure) >= UNSURE_RAISES and rank(level) < rank("urgent"):
+            level = "urgent"
     if not facts.unknown:
         return level, reasons, bool(facts.unsure)
     blocked = []

@@ -35,9 +35,6 @@ class Opinion:
             return True
         return rank(self.level) - rank(rules_level) >= config["levels_above"]
 
-    def describe(self) -> str:
-        return f"{self.level.replace('_', ' ')} (probability {self.probabilities[self.level]:.2f})"
-
 
 @lru_cache(maxsize=1)
 def settings() -> dict:
@@ -86,7 +83,7 @@ def reconcile(result: Triage, narrative: str) -> tuple[Triage, Opinion | None]:
         return result, None
     level = max(result.level, "urgent", key=rank)
     rules_title = load_levels()[result.level]["title"].lower()
-    reason = (f"Our rules said \"{rules_title}\", but a second check that reads your whole message was more "
-              f"worried ({second.describe()}), so a nurse will review this.")
+    reason = (f"Our rules said \"{rules_title}\", but a second check that reads your whole message suggested "
+              "it could be more serious, so a nurse will review this.")
     advice = result.advice if level == result.level else load_levels()[level]["advice"]
-    return replace(result, level=level, reasons=result.reasons + (reason,), advice=advice, nurse_suggested=True), second
+    return replace(result, level=level, reasons=result.reasons + (reason,), advice=advice), second
