@@ -9,6 +9,7 @@ history: "my mom has chest pain" is about the patient.
 from __future__ import annotations
 
 import re
+import warnings
 from functools import lru_cache
 
 import yaml
@@ -30,6 +31,9 @@ def _spec() -> dict:
 def _pipeline():
     import spacy
     from medspacy.context import ConText, ConTextRule
+
+    # Our cues are all regular expressions, so medspaCy's phrase matcher rightly has none.
+    warnings.filterwarnings("ignore", message=r"\[W036\]")
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
