@@ -46,6 +46,15 @@ def triage(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType
     return events
 
 
+def nurse_priority(tracker: Tracker) -> str:
+    """A nurse asked for mid-intake gets what the complaint so far calls for, never less than a request:
+    chest pain with a question unanswered is still a chest pain."""
+    if not tracker.get_slot("chief_complaint"):
+        return "request"
+    known = engine.assess(facts_from_slots(tracker.slots))
+    return priority_for(known.level, False, ()) or "request"
+
+
 def for_nurses(result: engine.Triage, rules: engine.Triage, disagreement) -> dict:
     """What the nurse sees: the level given, and both opinions when they disagreed."""
     state = result.as_state()
@@ -83,7 +92,7 @@ class ActionCompleteIntake(Action):
         if command == "restart":
             return events + start_over(dispatcher, tracker)
         if command == "nurse":
-            return events + escalate(dispatcher, tracker, "request")
+            return events + escalate(dispatcher, tracker, nurse_priority(tracker))
         if tracker.get_slot("consent") is False:
             dispatcher.utter_message(response="utter_consent_declined")
             return events + [AllSlotsReset()]

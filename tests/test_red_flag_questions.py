@@ -142,6 +142,12 @@ def test_talk_to_a_nurse_instead_of_answering_asks_a_nurse(raw_chat):
     assert "nurse" in all_text(reply)
 
 
+def test_a_nurse_asked_for_during_chest_pain_questions_gets_the_chest_pain_priority(raw_chat):
+    raw_chat("hi", "yes", "my chest feels tight")
+    reply = raw_chat("talk to a nurse")
+    assert reply["state"]["escalation"]["priority"] == "urgent"
+
+
 def test_a_new_emergency_while_a_question_is_asked_interrupts(raw_chat):
     raw_chat("hi", "yes", "I have a headache")
     reply = raw_chat("I can't breathe and my lips are blue")
