@@ -141,3 +141,7 @@ def test_each_example_description_fires_its_concept(concept, text):
 
 def test_every_concept_has_examples_and_non_examples():
     assert all(c.examples and c.not_examples for c in CONCEPTS if c.name != "low_blood_pressure")
+
+
+def test_texting_shorthand_is_read_like_the_words_it_stands_for():
+    assert {"chest_pain", "shortness_of_breath"} <= present("cant breth rly gd n my chst hurtz")

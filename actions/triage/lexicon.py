@@ -41,9 +41,18 @@ class Mention:
     how: str  # "phrase", "vital" or "semantic"
 
 
+@lru_cache(maxsize=1)
+def _spelling() -> tuple[re.Pattern, dict[str, str]]:
+    words = yaml.safe_load((TRIAGE_DIR / "spelling.yml").read_text())["spelling"]
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'/-])(?:{alternatives})(?![\w'/-])"), words
+
+
 def normalise(text: str) -> str:
-    """Lower-case and straighten quotes so one pattern covers phone keyboards."""
+    """Lower-case, straighten quotes and spell out texting shorthand, so one pattern covers phone keyboards."""
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    pattern, words = _spelling()
+    text = pattern.sub(lambda m: words[m.group(0)], text)
     text = re.sub(r"\bcan ?not\b", "can't", text)
     text = MISSING_APOSTROPHE.sub(lambda m: "'".join(g for g in m.groups() if g), text)
     return re.sub(r"\s+", " ", text)

@@ -16,7 +16,6 @@ import yaml
 from actions.settings import TRIAGE_DIR
 
 LEVELS = ("self_care", "routine", "urgent", "emergency")
-NOT_PROTOCOL_FILES = {"levels.yml", "context.yml", "semantic.yml", "vitals.yml", "second_opinion.yml"}
 
 
 @dataclass(frozen=True)
@@ -107,9 +106,9 @@ def _rule(spec: dict, family_source: str) -> Rule:
 def load_families(folder: Path | None = None) -> tuple[Family, ...]:
     families = []
     for path in sorted((folder or TRIAGE_DIR).glob("*.yml")):
-        if path.name in NOT_PROTOCOL_FILES:
-            continue
         spec = yaml.safe_load(path.read_text())
+        if "family" not in spec:
+            continue  # settings beside the protocols: context cues, vital signs, spelling, ...
         default = spec["default"]
         families.append(Family(
             name=spec["family"],
