@@ -18,7 +18,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.replies import NEXT_STEPS, triage_text
 from actions.triage import engine, findings
 from actions.triage.facts import facts_from_slots
-from actions.triage.protocols import Rule
 
 
 def emergency_events(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[EventType] | None:
@@ -42,7 +41,7 @@ def red_flag_is_news(tracker: Tracker, text: str) -> bool:
     if not emergency_shown(tracker):
         return bool(flags)
     added = after.concepts - before.concepts
-    return any(added & _concepts(rule) for rule in flags)
+    return any(added & rule.findings for rule in flags)
 
 
 def emergency_shown(tracker: Tracker) -> bool:
@@ -54,10 +53,6 @@ def remind(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """Keep the emergency advice in sight without repeating all of it (988 where that was the advice)."""
     advice = (tracker.get_slot("triage") or {}).get("advice") or ""
     dispatcher.utter_message(response="utter_crisis_reminder" if "988" in advice else "utter_emergency_reminder")
-
-
-def _concepts(rule: Rule) -> frozenset[str]:
-    return frozenset().union(*rule.all)
 
 
 class SafeAction:

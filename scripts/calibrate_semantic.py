@@ -14,8 +14,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from actions.triage import context, semantic, vitals
-from actions.triage.lexicon import Mention, normalise, phrase_mentions
+from actions.triage import context, findings, semantic
+from actions.triage.lexicon import normalise
 from scripts.stack import ROOT
 
 DEV_SET = ROOT / "data" / "eval" / "triage_dev.jsonl"
@@ -23,19 +23,15 @@ THRESHOLDS = (0.60, 0.65, 0.70, 0.72, 0.75, 0.78, 0.80, 0.85)
 
 
 def exact_findings(text: str) -> set[str]:
-    mentions = phrase_mentions(text) + [Mention(n, s, e, "vital") for n, (s, e) in vitals.findings(text).items()]
-    return {c for c, present in context.assert_mentions(text, mentions).items() if present}
+    return {c for c, present in context.assert_mentions(text, findings.exact_mentions(text)).items() if present}
 
 
 def semantic_hits(text: str) -> dict[str, float]:
     """The best similarity per concept over the clauses where it is (nearly) the closest match."""
-    margin = semantic.settings()["margin"]
     best: dict[str, float] = {}
-    for _, scores in semantic.scores(text):
-        top = max(scores.values())
-        for name, value in scores.items():
-            if name != semantic.NOTHING and value >= top - margin:
-                best[name] = max(best.get(name, -1.0), value)
+    for (start, end), scores in semantic.scores(text):
+        for name, value in semantic.contenders(text[start:end], scores).items():
+            best[name] = max(best.get(name, -1.0), value)
     return best
 
 

@@ -74,7 +74,7 @@ def _could_be_pregnant(sex: str | None, age: float | None) -> bool:
 @lru_cache(maxsize=1)
 def emergency_concepts() -> frozenset[str]:
     """Every finding some emergency rule looks at."""
-    return frozenset(c for rule in all_rules() if rule.level == "emergency" for group in rule.all for c in group)
+    return frozenset().union(*(rule.findings for rule in all_rules() if rule.level == "emergency"))
 
 
 def red_flags(facts: Facts) -> list[Rule]:

@@ -17,7 +17,7 @@ from actions.triage.lexicon import Mention, normalise, phrase_mentions
 def extract(text: str) -> dict[str, bool]:
     """{concept: present} for every concept mentioned; False means denied, past, hypothetical or a relative's."""
     text = normalise(text)
-    mentions = phrase_mentions(text) + [Mention(name, s, e, "vital") for name, (s, e) in vitals.findings(text).items()]
+    mentions = exact_mentions(text)
     exact = {m.concept for m in mentions}
     mentions += [m for m in semantic.mentions(text) if m.concept not in exact]
     found = context.assert_mentions(text, mentions)
@@ -25,6 +25,11 @@ def extract(text: str) -> dict[str, bool]:
             found.get(c) for c in context.crisis_concepts()):
         found[context.crisis_denied_finding()] = True
     return found
+
+
+def exact_mentions(text: str) -> list[Mention]:
+    """The fast, precise first pass on normalised text: phrases and vital-sign readings."""
+    return phrase_mentions(text) + [Mention(name, s, e, "vital") for name, (s, e) in vitals.findings(text).items()]
 
 
 def present(text: str) -> set[str]:

@@ -47,6 +47,11 @@ class Rule:
     severity_at_least: int | None = None
     advice: str | None = None
 
+    @property
+    def findings(self) -> frozenset[str]:
+        """Every concept the rule looks for."""
+        return frozenset().union(*self.all)
+
     def failing_facts(self, facts: Facts) -> set[str] | None:
         """None when the rule holds; otherwise the intake facts it is missing.
 

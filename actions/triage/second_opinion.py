@@ -16,6 +16,7 @@ import numpy as np
 import yaml
 
 from actions.settings import SECOND_OPINION_MODEL, TRIAGE_DIR
+from actions.triage import semantic
 from actions.triage.engine import Triage
 from actions.triage.protocols import load_levels, rank
 
@@ -49,11 +50,8 @@ def _model() -> dict | None:
     return json.loads(SECOND_OPINION_MODEL.read_text())
 
 
-def embed(texts: list[str]) -> np.ndarray:
-    from knowledge.embeddings import embed as embed_texts
-    from knowledge.settings import KnowledgeSettings
-
-    return np.asarray(embed_texts(KnowledgeSettings().embedding_model, texts, max_tokens=EMBEDDING_TOKENS))
+def embed(narratives: list[str]) -> np.ndarray:
+    return semantic.embed(narratives, max_tokens=EMBEDDING_TOKENS)
 
 
 def probabilities(model: dict, vectors: np.ndarray) -> np.ndarray:

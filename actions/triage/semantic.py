@@ -16,6 +16,9 @@ import yaml
 from actions.settings import SEMANTIC_MATCHING, TRIAGE_DIR
 from actions.triage import vitals
 from actions.triage.lexicon import Mention, load_concepts
+from knowledge.embeddings import KEY_TOKENS
+from knowledge.embeddings import embed as embed_texts
+from knowledge.settings import KnowledgeSettings
 
 CLAUSE_BREAK = re.compile(r"[.;:!?\n,()]+|\s(?:but|and|then|so|because|plus|also|or|with|since|after|while|when)\s")
 SENTENCE_BREAK = re.compile(r"[.;!?\n]+")
@@ -26,11 +29,9 @@ def settings() -> dict:
     return yaml.safe_load((TRIAGE_DIR / "semantic.yml").read_text())
 
 
-def embed(texts: list[str]) -> np.ndarray:
-    from knowledge.embeddings import embed as embed_texts
-    from knowledge.settings import KnowledgeSettings
-
-    return np.asarray(embed_texts(KnowledgeSettings().embedding_model, texts), dtype=np.float32)
+def embed(texts: list[str], max_tokens: int = KEY_TOKENS) -> np.ndarray:
+    """Unit vectors from the embedding model the knowledge layer loads (one copy per process)."""
+    return np.asarray(embed_texts(KnowledgeSettings().embedding_model, texts, max_tokens=max_tokens), dtype=np.float32)
 
 
 NOTHING = ""  # the label of the ordinary sentences that must not fire a concept
@@ -83,17 +84,23 @@ def scores(text: str) -> list[tuple[tuple[int, int], dict[str, float]]]:
     return result
 
 
+def contenders(clause: str, best: dict[str, float]) -> dict[str, float]:
+    """The concepts a clause is (nearly) closest to, when its closest match is not an ordinary sentence.
+
+    A number decides the findings a reading can give, never a likeness of words.
+    """
+    top = max(best.values())
+    measured = vitals.measured_concepts() if any(ch.isdigit() for ch in clause) else frozenset()
+    return {name: value for name, value in best.items()
+            if name != NOTHING and name not in measured and value >= top - settings()["margin"]}
+
+
 def mentions(text: str) -> list[Mention]:
-    """Concepts whose examples a clause is close to, and closer than to any other concept or non-example."""
+    """Concepts whose examples a clause is close enough to, and closer than to anything else."""
     if not SEMANTIC_MATCHING:
         return []
     config = settings()
-    found = []
-    for (start, end), best in scores(text):
-        top = max(best.values())
-        measured = vitals.measured_concepts() if any(ch.isdigit() for ch in text[start:end]) else frozenset()
-        for name, value in best.items():
-            if name != NOTHING and name not in measured and value >= max(config["per_concept"].get(name, config["threshold"]),
-                                                top - config["margin"]):
-                found.append(Mention(name, start, end, "semantic"))
-    return found
+    return [Mention(name, start, end, "semantic")
+            for (start, end), best in scores(text)
+            for name, value in contenders(text[start:end], best).items()
+            if value >= config["per_concept"].get(name, config["threshold"])]
