@@ -44,6 +44,8 @@ EVAL_DIR = ROOT / "data" / "eval"
 DEFAULT_SETS = (EvalSet(EVAL_DIR / "triage_dev.jsonl", "development (tuned on)", True),
                 EvalSet(EVAL_DIR / "triage_dev2.jsonl", "second development batch (scored at first sight, then tuned on)",
                         True),
+                EvalSet(EVAL_DIR / "triage_dev3.jsonl",
+                        "third development batch (the previous unseen set: scored at first sight, then tuned on)", True),
                 EvalSet(EVAL_DIR / "triage_unseen.jsonl", "unseen (first sight: figures only, do not tune on it)", False))
 
 Triager = Callable[[dict], str]
@@ -109,6 +111,22 @@ def print_confusion(vignettes: list[dict], levels: list[str]) -> None:
         print(f"{gold:<17}" + "".join(f"{confusion[(gold, c)]:>11}" for c in columns))
 
 
+def print_by_voice(vignettes: list[dict], levels: list[str]) -> None:
+    """Patient, carer and clinician wording fail differently; one total hides which voice is weak."""
+    voices = sorted({v.get("voice", "-") for v in vignettes})
+    if len(voices) < 2:
+        return
+    print(f"\n{'voice':<12}{'n':>5}{'exact':>8}{'accepted':>10}{'under':>8}{'emergencies':>13}")
+    for voice in voices:
+        pairs = [(v, level) for v, level in zip(vignettes, levels) if v.get("voice", "-") == voice]
+        exact = sum(level == v["gold"] for v, level in pairs) / len(pairs)
+        accepted = sum(level in v["accepted"] for v, level in pairs) / len(pairs)
+        under = sum(below(level, lowest_accepted(v)) for v, level in pairs)
+        emergencies = [level for v, level in pairs if v["gold"] == "emergency"]
+        caught = f"{emergencies.count('emergency')}/{len(emergencies)}"
+        print(f"{voice:<12}{len(pairs):>5}{exact:>8.3f}{accepted:>10.3f}{under:>8}{caught:>13}")
+
+
 def print_vignettes(vignettes: list[dict], levels: list[str]) -> None:
     """Misses (not an accepted level), then accepted levels that are still below gold."""
     for v, level in zip(vignettes, levels):
@@ -126,6 +144,7 @@ def report(eval_set: EvalSet, triage: Triager, how: str) -> None:
     print(f"\n== {eval_set.label}: {eval_set.path.name}, {how}")
     print_table(score(vignettes, levels), len(vignettes))
     print_confusion(vignettes, levels)
+    print_by_voice(vignettes, levels)
     if eval_set.show_vignettes:
         print_vignettes(vignettes, levels)
 
