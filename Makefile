@@ -16,7 +16,7 @@ SECOND_OPINION := var/models/second_opinion.json
 setup: $(VENV)/.installed $(RASA_VENV)/.installed browser $(SECOND_OPINION)
 
 # The learned second opinion on triage, trained from the development vignettes (docs/triage.md).
-$(SECOND_OPINION): $(VENV)/.installed data/eval/triage_dev.jsonl data/eval/triage_dev2.jsonl data/triage/second_opinion.yml scripts/train_second_opinion.py
+$(SECOND_OPINION): $(VENV)/.installed data/eval/triage_dev.jsonl data/eval/triage_dev2.jsonl data/eval/triage_dev3.jsonl data/triage/second_opinion.yml scripts/train_second_opinion.py
 	$(PY) -m scripts.train_second_opinion
 
 # Debian's chromium for the browser tests and screenshots (Playwright never downloads a browser here).

@@ -84,9 +84,23 @@ def test_a_denial_with_low_mood_keeps_a_trace_for_the_crisis_line():
     ("family history of heart attack", "chest_pain"),
     ("I'm not breathing hard", "severe_breathing"),
     ("denies chest pain, shortness of breath or syncope", "fainting"),
+    ("past mini stroke (2019)", "arm_weakness"),
+    ("had a heart attack 5 yrs ago and got stents, been good since", "chest_pain"),
+    ("h/o ischaemic stroke 2015 with good recovery, now shoulder pain", "arm_weakness"),
+    ("In the past I have had chest pain", "chest_pain"),
 ])
 def test_past_hypothetical_family_and_denied_findings_are_not_present(text, concept):
     assert concept not in present(text)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("In the past few hours I've developed chest pain", "chest_pain"),
+    ("for the past 2 days chest pain and sweating", "chest_pain"),
+    ("in the past hour she has become very confused", "confusion"),
+    ("a 58-year-old man with crushing chest pain", "chest_pain"),
+])
+def test_the_past_few_hours_is_now_not_history(text, concept):
+    assert concept in present(text)
 
 
 def test_history_still_counts_as_a_condition():
@@ -115,9 +129,23 @@ def test_vital_signs_become_findings(text, concept):
     assert concept in present(text)
 
 
-@pytest.mark.parametrize("text", ["I'm 38 and my back hurts", "my heart rate is 104", "spo2 97%"])
+@pytest.mark.parametrize("text", ["I'm 38 and my back hurts", "my heart rate is 104", "spo2 97%",
+                                  "Afebrile, temp 36.9 C, no other joints involved", "temp 37.2 C, HR 78",
+                                  "6-month-old boy, RR 48, HR 150", "a 4 yo girl, BP 88/50, RR 28"])
 def test_normal_readings_and_ages_are_not_findings(text):
-    assert not present(text) & {"fever", "high_fever", "severe_breathing", "shortness_of_breath", "palpitations"}
+    assert not present(text) & {"fever", "high_fever", "severe_breathing", "shortness_of_breath", "palpitations",
+                                "hypothermia", "low_blood_pressure", "fainting"}
+
+
+@pytest.mark.parametrize("text, age, concept", [
+    ("RR 44, HR 130", None, "severe_breathing"),  # no age: the adult reading, the safer one
+    ("RR 44, HR 130", 3, "shortness_of_breath"),
+    ("RR 64", 0.5, "severe_breathing"),
+    ("HR 190", 0.5, "palpitations"),
+    ("BP 68/40", 3, "low_blood_pressure"),
+])
+def test_a_childs_vital_signs_are_read_against_a_childs_normal_range(text, age, concept):
+    assert concept in present(text, age)
 
 
 def test_wording_no_phrase_list_has_is_matched_by_meaning():

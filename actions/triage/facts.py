@@ -12,19 +12,20 @@ FREE_TEXT_SLOTS = ("chief_complaint", "conditions", "medications")
 def facts_from_slots(slots: dict, extra_text: str = "") -> Facts:
     """Facts from the intake so far, plus any text not yet stored in a slot."""
     concepts = set(slots.get("findings") or [])
+    age = _number(slots.get("age"))
     for name in FREE_TEXT_SLOTS:
         value = slots.get(name)
         if isinstance(value, list):
             value = ", ".join(value)
         if isinstance(value, str) and value != UNKNOWN:
-            concepts |= findings.present(value)
+            concepts |= findings.present(value, age)
     if extra_text:
-        concepts |= findings.present(extra_text)
+        concepts |= findings.present(extra_text, age)
     if slots.get("pregnant") is True:
         concepts.add("pregnancy")
     return Facts(
         concepts=frozenset(concepts),
-        age=_number(slots.get("age")),
+        age=age,
         sex=slots.get("sex") if slots.get("sex") in ("male", "female", "other") else None,
         pregnant=slots.get("pregnant") if isinstance(slots.get("pregnant"), bool) else None,
         duration_hours=_number(slots.get("duration")),

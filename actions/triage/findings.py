@@ -14,10 +14,11 @@ from actions.triage.lexicon import Mention, normalise, phrase_mentions
 
 
 @lru_cache(maxsize=2048)
-def extract(text: str) -> dict[str, bool]:
-    """{concept: present} for every concept mentioned; False means denied, past, hypothetical or a relative's."""
+def extract(text: str, age: float | None = None) -> dict[str, bool]:
+    """{concept: present} for every concept mentioned; False means denied, past, hypothetical or a relative's.
+    The age (when known) sets the normal range of a child's vital signs."""
     text = normalise(text)
-    mentions = exact_mentions(text)
+    mentions = exact_mentions(text, age)
     exact = {m.concept for m in mentions}
     mentions += [m for m in semantic.mentions(text) if m.concept not in exact]
     found = context.assert_mentions(text, mentions)
@@ -27,10 +28,11 @@ def extract(text: str) -> dict[str, bool]:
     return found
 
 
-def exact_mentions(text: str) -> list[Mention]:
+def exact_mentions(text: str, age: float | None = None) -> list[Mention]:
     """The fast, precise first pass on normalised text: phrases and vital-sign readings."""
-    return phrase_mentions(text) + [Mention(name, s, e, "vital") for name, (s, e) in vitals.findings(text).items()]
+    readings = vitals.findings(text, age)
+    return phrase_mentions(text) + [Mention(name, s, e, "vital") for name, (s, e) in readings.items()]
 
 
-def present(text: str) -> set[str]:
-    return {name for name, is_present in extract(text).items() if is_present}
+def present(text: str, age: float | None = None) -> set[str]:
+    return {name for name, is_present in extract(text, age).items() if is_present}

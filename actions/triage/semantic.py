@@ -20,8 +20,9 @@ from knowledge.embeddings import KEY_TOKENS
 from knowledge.embeddings import embed as embed_texts
 from knowledge.settings import KnowledgeSettings
 
-CLAUSE_BREAK = re.compile(r"[.;:!?\n,()]+|\s(?:but|and|then|so|because|plus|also|or|with|since|after|while|when)\s")
-SENTENCE_BREAK = re.compile(r"[.;!?\n]+")
+# A full stop between digits is a decimal point ("temp 36.9 C" is one reading, not "temp 36").
+CLAUSE_BREAK = re.compile(r"(?:[;:!?\n,()]|\.(?!\d))+|\s(?:but|and|then|so|because|plus|also|or|with|since|after|while|when)\s")
+SENTENCE_BREAK = re.compile(r"(?:[;!?\n]|\.(?!\d))+")
 
 
 @lru_cache(maxsize=1)

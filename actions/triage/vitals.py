@@ -6,12 +6,14 @@ The patterns and thresholds are data (data/triage/vitals.yml).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import yaml
 
+from actions.parsing import age_and_sex_in_narrative
 from actions.settings import TRIAGE_DIR
 
 CELSIUS_BELOW = 50
@@ -24,13 +26,20 @@ class Vital:
     bands: tuple[dict, ...]
     unit_by_value: bool = False
 
-    def finding(self, value: float) -> str | None:
+    def finding(self, value: float, age: float | None) -> str | None:
         if self.unit_by_value and value < CELSIUS_BELOW:
             value = value * 9 / 5 + 32
         for band in self.bands:
-            if value >= band.get("at_least", float("-inf")) and value <= band.get("at_most", float("inf")):
+            if _for_age(band, age) and band.get("at_least", -math.inf) <= value <= band.get("at_most", math.inf):
                 return band["finding"]
         return None
+
+
+def _for_age(band: dict, age: float | None) -> bool:
+    """A child's band needs a known child's age; an adult band also serves an unknown age (the safer reading)."""
+    if "max_age" in band and (age is None or age >= band["max_age"]):
+        return False
+    return age is None or age >= band.get("min_age", 0)
 
 
 @lru_cache(maxsize=1)
@@ -46,12 +55,15 @@ def measured_concepts() -> frozenset[str]:
     return frozenset(band["finding"] for vital in load_vitals() for band in vital.bands)
 
 
-def findings(text: str) -> dict[str, tuple[int, int]]:
-    """{finding: (start, end)} for each reading in the (normalised) text that crosses a threshold."""
+def findings(text: str, age: float | None = None) -> dict[str, tuple[int, int]]:
+    """{finding: (start, end)} for each reading in the (normalised) text that crosses a threshold for this age
+    (given, or stated in the text: "a 6-month-old, RR 48" is a normal baby)."""
+    if age is None:
+        age = age_and_sex_in_narrative(text)[0]
     found: dict[str, tuple[int, int]] = {}
     for vital in load_vitals():
         for match in vital.pattern.finditer(text):
-            finding = vital.finding(float(match.group(1)))
+            finding = vital.finding(float(match.group(1)), age)
             if finding:
                 found.setdefault(finding, match.span())
     return found
