@@ -25,6 +25,12 @@ present, extract = findings.present, findings.extract
     ("running a temperature of 38.5 c", "fever"),
     ("my 6 week old", "infant"),
     ("I'm on warfarin", "med_blood_thinner"),
+    ("34-year-old woman with 2 days of burning on urination", "urinary_symptoms"),
+    ("my 3 yo ran into the coffee table and has a bump on his forehead", "head_injury"),
+    ("slept in my contacts, now my right eye is super red n painful, light really bothers it", "light_sensitivity"),
+    ("my 2 yo swallowed a coin battery from the car key", "pill_ingestion"),
+    ("now even sitting quietly she makes a loud harsh noise breathing in, her neck pulls in", "severe_breathing"),
+    ("barky seal cough started tonight", "stridor"),
 ])
 def test_consumer_wording_maps_to_concept(text, concept):
     assert concept in present(text)
