@@ -36,6 +36,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.config.update(SECRET_KEY=secret_key(), SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Strict",
                       SESSION_COOKIE_SECURE=settings.production)
+    if settings.production and not settings.public_base_url:
+        raise RuntimeError("refusing to start in production without PUBLIC_BASE_URL (Twilio signatures need it)")
     if settings.production and users.has_default_password():
         raise RuntimeError("refusing to start in production with the development nurse password")
     if not settings.production:

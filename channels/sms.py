@@ -6,9 +6,12 @@ an opaque patient id; the number never reaches Rasa, the logs or the LLM.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, Response, current_app, request
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
@@ -47,30 +50,58 @@ def _twiml(texts: list[str]) -> Response:
     return Response(str(reply), mimetype="application/xml")
 
 
-def _signed() -> bool:
+def _form() -> dict[str, str] | None:
+    """The webhook's fields, or None when the body is not valid UTF-8 (Werkzeug would silently drop fields)."""
+    try:
+        return dict(parse_qsl(request.get_data().decode("utf-8"), keep_blank_values=True, errors="strict"))
+    except UnicodeDecodeError:
+        return None
+
+
+def _signed(form: dict[str, str]) -> bool:
     settings = current_app.config["SETTINGS"]
     if not settings.twilio_auth_token:
         log.warning("TWILIO_AUTH_TOKEN is not set: refusing SMS webhooks")
         return False
-    url = request.url
     if settings.public_base_url:
         url = settings.public_base_url.rstrip("/") + request.full_path.rstrip("?")
+    elif _loopback(request.host):
+        url = request.url
+    else:
+        log.warning("SMS webhook with a non-loopback Host and no PUBLIC_BASE_URL: refused")
+        return False
     return RequestValidator(settings.twilio_auth_token).validate(
-        url, request.form.to_dict(), request.headers.get("X-Twilio-Signature", ""))
+        url, form, request.headers.get("X-Twilio-Signature", ""))
 
 
-def _seen(sid: str) -> bool:
-    with session() as db:
-        return db.get(ProcessedMessage, sid) is not None
+def _loopback(host: str) -> bool:
+    """Without PUBLIC_BASE_URL the signed URL comes from the client's Host header, so only trust our own machine."""
+    name = urlsplit(f"//{host}").hostname or ""
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
-def _remember(sid: str) -> None:
+def _claim(sid: str) -> bool:
+    """Record the MessageSid before the turn: the unique key lets exactly one of concurrent retries through."""
     with session() as db:
         db.add(ProcessedMessage(sid=sid))
         try:
             db.commit()
+            return True
         except IntegrityError:
             db.rollback()
+            return False
+
+
+def _release(sid: str) -> None:
+    """The turn could not run: forget the MessageSid so Twilio's retry is answered."""
+    with session() as db:
+        db.execute(delete(ProcessedMessage).where(ProcessedMessage.sid == sid))
+        db.commit()
 
 
 def _set_opt_out(phone: str, out: bool) -> None:
@@ -91,15 +122,19 @@ def _opted_out(phone: str) -> bool:
 
 @bp.post("/sms/twilio")
 def inbound():
-    if not _signed():
+    form = _form()
+    if form is None:
+        return Response("the body is not valid UTF-8", status=400, mimetype="text/plain")
+    if not _signed(form):
         return Response("forbidden", status=403, mimetype="text/plain")
-    sid = request.form.get("MessageSid", "")
-    if sid and _seen(sid):
+    sid = form.get("MessageSid", "")
+    if not sid:
+        return Response("MessageSid is missing", status=400, mimetype="text/plain")
+    if not _claim(sid):
         return _twiml([])
-    texts = _handle(request.form.get("From", ""), (request.form.get("Body") or "").strip(),
-                    int(request.form.get("NumMedia", "0") or 0))
-    if texts is not None and sid:
-        _remember(sid)
+    texts = _handle(form.get("From", ""), (form.get("Body") or "").strip(), int(form.get("NumMedia", "0") or 0))
+    if texts is None:
+        _release(sid)
     return _twiml(texts if texts is not None else [REPLIES["down"]])
 
 

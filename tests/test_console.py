@@ -115,8 +115,8 @@ def test_production_refuses_the_development_password(data_dir):
     from channels.settings import Settings
 
     users.ensure_development_user()
-    with pytest.raises(RuntimeError):
-        create_app(Settings(environment="production"))
+    with pytest.raises(RuntimeError, match="development nurse password"):
+        create_app(Settings(environment="production", public_base_url="https://careline.example"))
 
 
 def test_create_user_cli(data_dir):

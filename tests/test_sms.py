@@ -1,30 +1,42 @@
 """The Twilio SMS webhook, signed like Twilio signs it, and outbound SMS through the fake Twilio API."""
 
+import dataclasses
 import re
+import threading
 import uuid
 
 import pytest
+import requests
 from twilio.request_validator import RequestValidator
 
 from channels import sms_sender
+from channels.app import create_app
+from channels.settings import Settings
 from channels.sms_format import segments, split, with_options
 from tests.conftest import TWILIO_TOKEN
 
 URL = "http://localhost/sms/twilio"
 
 
-def post(client, body: str, phone: str = "+15551230000", sid: str | None = None, signature: str | None = None,
-         media: int = 0):
+def signed_form(body: str, phone: str = "+15551230000", sid: str | None = None, media: int = 0,
+                url: str = URL) -> tuple[dict, str]:
     form = {"From": phone, "To": "+15550000000", "Body": body, "MessageSid": sid or "SM" + uuid.uuid4().hex,
             "NumMedia": str(media)}
     if media:
         form["MediaUrl0"] = "https://example.org/photo.jpg"
-    signature = signature if signature is not None else RequestValidator(TWILIO_TOKEN).compute_signature(URL, form)
-    return client.post("/sms/twilio", data=form, headers={"X-Twilio-Signature": signature})
+    return form, RequestValidator(TWILIO_TOKEN).compute_signature(url, form)
+
+
+def post(client, body: str, phone: str = "+15551230000", sid: str | None = None, signature: str | None = None,
+         media: int = 0, url: str = URL):
+    form, signed = signed_form(body, phone, sid, media, url)
+    host = url.split("/")[2]
+    return client.post("/sms/twilio", data=form, headers={"X-Twilio-Signature": signature or signed, "Host": host})
 
 
 def messages(response) -> list[str]:
-    return re.findall(r"<Message>(.*?)</Message>", response.get_data(as_text=True), re.S)
+    body = response.text if isinstance(response, requests.Response) else response.get_data(as_text=True)
+    return re.findall(r"<Message>(.*?)</Message>", body, re.S)
 
 
 def new_phone() -> str:
@@ -51,6 +63,53 @@ def test_same_message_sid_twice_makes_one_turn(client):
     first = post(client, "hi", phone=phone, sid=sid)
     again = post(client, "hi", phone=phone, sid=sid)
     assert messages(first) and messages(again) == []
+
+
+def test_four_concurrent_copies_of_one_message_sid_get_one_reply(stack):
+    url = f"{stack.gateway_url}/sms/twilio"
+    form, signature = signed_form("hi", phone=new_phone(), url=url)
+    replies: list[list[str]] = []
+
+    def deliver() -> None:
+        response = requests.post(url, data=form, headers={"X-Twilio-Signature": signature}, timeout=60)
+        replies.append(messages(response) if response.status_code == 200 else ["failed"])
+
+    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(replies) == 4 and ["failed"] not in replies
+    assert sum(1 for texts in replies if texts) == 1
+
+
+def test_a_signature_over_a_spoofed_host_is_403_without_public_base_url(client):
+    assert post(client, "HELP", phone=new_phone(), url="http://evil.example/sms/twilio").status_code == 403
+
+
+def test_a_loopback_host_is_trusted_without_public_base_url(client):
+    assert messages(post(client, "HELP", phone=new_phone(), url="http://127.0.0.1:8000/sms/twilio"))
+
+
+def test_with_public_base_url_only_a_signature_over_it_counts(app):
+    settings = dataclasses.replace(app.config["SETTINGS"], public_base_url="https://careline.example")
+    client = create_app(settings).test_client()
+    assert post(client, "HELP", phone=new_phone()).status_code == 403
+    assert messages(post(client, "HELP", phone=new_phone(), url="https://careline.example/sms/twilio"))
+
+
+def test_production_refuses_to_start_without_public_base_url(data_dir):
+    with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
+        create_app(Settings(environment="production"))
+
+
+@pytest.mark.parametrize("raw", [b"\xff", b"%FF"])
+def test_a_body_that_is_not_utf8_is_400_and_its_sid_stays_unused(client, raw):
+    sid = "SM" + uuid.uuid4().hex
+    body = b"From=%2B15551230000&Body=" + raw + b"&MessageSid=" + sid.encode()
+    response = client.post("/sms/twilio", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert messages(post(client, "HELP", phone=new_phone(), sid=sid))
 
 
 def test_a_number_answers_the_options_offered(client):
