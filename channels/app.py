@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 from channels import api, errors, fhir, sms, webchat
-from channels.console import users, views
+from channels.console import admin, users, views
 from channels.rasa_client import RasaClient
 from channels.settings import Settings
 from channels.store.db import ROOT
@@ -48,5 +48,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(sms.bp)
     app.register_blueprint(webchat.bp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(admin.bp)
     app.register_blueprint(fhir.bp)
     return app

@@ -1,50 +1,100 @@
-"""Console accounts: scrypt password hashes (werkzeug), lock-out after repeated failures, roles."""
+"""Console accounts: scrypt password hashes (werkzeug), roles, and sign-in throttling instead of a lock."""
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from channels.settings import Settings
 from channels.store.db import session
-from channels.store.models import User
+from channels.store.escalations import audit
+from channels.store.models import SignInFailure, User
 
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
+ROLES = ("nurse", "admin")
+FREE_FAILURES = 3  # recent failures before each further try has to wait
 DEV_USER, DEV_PASSWORD = "nurse", "nurse-dev-password"
 
 
-class LockedOut(Exception):
-    pass
+@dataclass(frozen=True)
+class Account:
+    username: str
+    role: str
+    recent_failures: int
 
 
-def create(username: str, password: str, role: str = "nurse") -> None:
-    if role not in ("nurse", "admin"):
+def create(username: str, password: str, role: str = "nurse", replace: bool = True) -> None:
+    if role not in ROLES:
         raise ValueError("role must be nurse or admin")
     if len(password) < 12:
         raise ValueError("passwords need at least 12 characters")
+    if not 0 < len(username) <= 80:
+        raise ValueError("usernames have 1 to 80 characters")
     with session() as db:
+        if not replace and db.get(User, username):
+            raise ValueError("that username is taken")
         db.merge(User(username=username, password_hash=generate_password_hash(password, "scrypt"), role=role))
         db.commit()
 
 
-def authenticate(username: str, password: str) -> User | None:
+@cache
+def _dummy_hash() -> str:
+    """Unknown usernames are checked against this, once hashed per process: the same scrypt work as a real check."""
+    return generate_password_hash(secrets.token_urlsafe(32), "scrypt")
+
+
+def authenticate(username: str, password: str, address: str, settings: Settings) -> User | None:
+    """The account, or None; unknown, wrong and throttled look alike (one hash check each, one answer).
+
+    A try that has to wait is refused without being counted, so nobody can push an account into a lock.
+    """
+    username, address = username[:80], address[:64]
     with session() as db:
         user = db.get(User, username)
-        if user is None:
-            check_password_hash(generate_password_hash("x", "scrypt"), password)  # same cost either way
-            return None
-        if user.locked_until and user.locked_until.replace(tzinfo=UTC) > datetime.now(UTC):
-            raise LockedOut(username)
-        if check_password_hash(user.password_hash, password):
-            user.failed_logins, user.locked_until = 0, None
+        matches = check_password_hash(user.password_hash if user else _dummy_hash(), password)
+        waiting = _must_wait(db, username, address, settings)
+        if user and matches and not waiting:
+            db.execute(delete(SignInFailure).where(SignInFailure.username == username))
             db.commit()
             return user
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until = datetime.now(UTC) + timedelta(minutes=LOCK_MINUTES)
+        if not waiting:
+            db.add(SignInFailure(username=username, address=address))
+            db.commit()
+    audit(username, "sign_in_throttled" if waiting else "sign_in_failed", detail=f"from {address}")
+    return None
+
+
+def _must_wait(db, username: str, address: str, settings: Settings) -> bool:
+    """Growing delays per account and per client address: past FREE_FAILURES failures within the window,
+    each try waits twice as long after the last failure as the one before (at most the window)."""
+    now = datetime.now(UTC)
+    for column, value in ((SignInFailure.username, username), (SignInFailure.address, address)):
+        count, last = db.execute(select(func.count(), func.max(SignInFailure.created_at)).where(
+            column == value, SignInFailure.created_at >= now - timedelta(seconds=settings.console_sign_in_window_s))).one()
+        if count >= FREE_FAILURES:
+            delay = min(settings.console_sign_in_backoff_s * 2 ** (count - FREE_FAILURES), settings.console_sign_in_window_s)
+            if (last if last.tzinfo else last.replace(tzinfo=UTC)) + timedelta(seconds=delay) > now:
+                return True
+    return False
+
+
+def accounts(settings: Settings) -> list[Account]:
+    since = datetime.now(UTC) - timedelta(seconds=settings.console_sign_in_window_s)
+    with session() as db:
+        failures = dict(db.execute(select(SignInFailure.username, func.count()).where(
+            SignInFailure.created_at >= since).group_by(SignInFailure.username)).all())
+        return [Account(user.username, user.role, failures.get(user.username, 0))
+                for user in db.scalars(select(User).order_by(User.username))]
+
+
+def reset_throttling(username: str) -> None:
+    with session() as db:
+        db.execute(delete(SignInFailure).where(SignInFailure.username == username))
         db.commit()
-        return None
 
 
 def has_default_password() -> bool:
