@@ -1,16 +1,27 @@
-"""The JSON API: POST /api/v1/chat and GET /healthz."""
+"""The JSON API: POST /api/v1/chat, the nurse replies a web chat polls for, and GET /healthz.
+
+A conversation id is not a secret (it may be guessed or seen), so every
+request after the first turn must carry the conversation_token that turn
+returned, as `Authorization: Bearer <token>`.
+"""
 
 from __future__ import annotations
 
 import json
+import secrets
 
 from flask import Blueprint, current_app, jsonify, request
 
 from channels.conversation import check_conversation_id, clean_text, take_turn
 from channels.errors import ApiError
-from channels.store import escalations
+from channels.rasa_client import RasaClient
+from channels.store import conversation_tokens, nurse_replies
 
 bp = Blueprint("api", __name__)
+# The identity vault's patient ids (SMS and portal patients): the web API never opens one; a portal
+# patient's page gets its token from the launch.
+VAULT_PREFIX = "p_"
+NURSE_PREFIX = "A CareLine nurse replied: "
 
 
 def _json_body() -> dict:
@@ -27,15 +38,49 @@ def _json_body() -> dict:
     return body
 
 
+def _refused() -> ApiError:
+    """One answer for a missing, wrong or unknown token, so it tells nothing about the conversation."""
+    return ApiError(401, "invalid_conversation_token",
+                    "This conversation needs the conversation_token of its first answer, "
+                    "sent as 'Authorization: Bearer <conversation_token>'.")
+
+
+def _authorize(conversation_id: str) -> None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not conversation_tokens.matches(conversation_id, token.strip()):
+        raise _refused()
+
+
+def _start(rasa: RasaClient, conversation_id: str) -> str:
+    """The token of a new conversation; an id with a past (Rasa history, the vault) is not new to whoever asks."""
+    if conversation_id.startswith(VAULT_PREFIX) or (rasa.tracker(conversation_id).get("latest_message") or {}).get("text"):
+        raise _refused()
+    try:
+        return conversation_tokens.issue(conversation_id)
+    except conversation_tokens.AlreadyIssued as err:
+        raise _refused() from err
+
+
 @bp.post("/api/v1/chat")
 def chat():
     body = _json_body()
-    conversation_id = check_conversation_id(body.get("conversation_id"))
+    sent = body.get("conversation_id")
+    conversation_id = "web-" + secrets.token_hex(16) if sent is None else check_conversation_id(sent)
     text = body.get("text")
     if not isinstance(text, str):
         raise ApiError(400, "invalid_text", "text must be a string.")
     text = clean_text(text, current_app.config["SETTINGS"].max_text_chars)
-    return jsonify(take_turn(current_app.extensions["rasa"], conversation_id, text).as_json())
+    rasa = current_app.extensions["rasa"]
+    if "Authorization" in request.headers:
+        _authorize(conversation_id)
+        return jsonify({**take_turn(rasa, conversation_id, text).as_json(), "conversation_id": conversation_id})
+    token = _start(rasa, conversation_id)
+    try:
+        turn = take_turn(rasa, conversation_id, text)
+    except Exception:
+        conversation_tokens.revoke(conversation_id)  # the patient never got the token: let them start again
+        raise
+    return jsonify({**turn.as_json(), "conversation_id": conversation_id, "conversation_token": token})
 
 
 @bp.get("/healthz")
@@ -48,7 +93,17 @@ def healthz():
 
 @bp.get("/api/v1/chat/<conversation_id>/updates")
 def updates(conversation_id: str):
-    """Nurse replies not yet shown in this web chat (the page polls every few seconds)."""
-    check_conversation_id(conversation_id)
-    texts = escalations.undelivered(conversation_id)
-    return jsonify({"messages": [{"text": f"A CareLine nurse replied: {t}", "buttons": []} for t in texts]})
+    """Nurse replies this web chat has not acknowledged yet (the page polls every few seconds)."""
+    _authorize(check_conversation_id(conversation_id))
+    replies = nurse_replies.undelivered(conversation_id)
+    return jsonify({"messages": [{"id": r.id, "text": NURSE_PREFIX + r.text, "buttons": []} for r in replies]})
+
+
+@bp.post("/api/v1/chat/<conversation_id>/updates/ack")
+def acknowledge(conversation_id: str):
+    """The page showed these replies: only now are they delivered."""
+    _authorize(check_conversation_id(conversation_id))
+    ids = _json_body().get("ids")
+    if not isinstance(ids, list) or not all(type(i) is int for i in ids):
+        raise ApiError(400, "invalid_ids", "ids must be a list of the message ids /updates returned.")
+    return jsonify({"acknowledged": nurse_replies.acknowledge(conversation_id, ids)})

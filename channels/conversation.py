@@ -10,7 +10,7 @@ from channels.privacy import edge, rights
 from channels.rasa_client import RasaClient
 from channels.store import escalations
 
-CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+CONVERSATION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 INTAKE_FORM = "intake_form"
 
@@ -34,7 +34,7 @@ def clean_text(text: str, max_chars: int) -> str:
 
 
 def check_conversation_id(conversation_id: object) -> str:
-    if not isinstance(conversation_id, str) or not CONVERSATION_ID.match(conversation_id):
+    if not isinstance(conversation_id, str) or not CONVERSATION_ID.fullmatch(conversation_id):
         raise ApiError(400, "invalid_conversation_id",
                        "conversation_id must be 1-64 characters: letters, digits, '_' or '-'.")
     return conversation_id

@@ -76,11 +76,16 @@ def is_red_flag_question(reply: dict) -> bool:
 
 def _conversation(client, answer_red_flags: str | None):
     conversation_id = f"t{next(_ids)}-{uuid.uuid4().hex[:8]}"
+    credentials: dict[str, str] = {}
 
     def post(text: str) -> dict:
-        response = client.post("/api/v1/chat", json={"conversation_id": conversation_id, "text": text})
+        response = client.post("/api/v1/chat", json={"conversation_id": conversation_id, "text": text},
+                               headers=credentials)
         assert response.status_code == 200, response.get_json()
-        return response.get_json()
+        body = response.get_json()
+        if "conversation_token" in body:
+            credentials.update(bearer(body["conversation_token"]))
+        return body
 
     def send(*texts: str) -> dict:
         body = None
@@ -94,12 +99,18 @@ def _conversation(client, answer_red_flags: str | None):
         return body
 
     send.conversation_id = conversation_id
+    send.headers = credentials  # the conversation's Authorization header, once the first answer gave the token
     return send
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture
 def chat(client):
-    """Send patient messages in one fresh conversation; returns the last reply as JSON.
+    """Send patient messages in one fresh conversation, with its token after the first answer; returns the last
+    reply as JSON.
 
     Walking the intake, the patient answers "no" to every red-flag question ("Ask, don't
     guess") as it comes, so the scripted texts answer age, sex, ...; the returned reply's

@@ -13,7 +13,6 @@ def error_of(response) -> dict:
 
 
 @pytest.mark.parametrize("body, status, code", [
-    ({"text": "hi"}, 400, "invalid_conversation_id"),
     ({"conversation_id": "", "text": "hi"}, 400, "invalid_conversation_id"),
     ({"conversation_id": "has space", "text": "hi"}, 400, "invalid_conversation_id"),
     ({"conversation_id": "x" * 65, "text": "hi"}, 400, "invalid_conversation_id"),

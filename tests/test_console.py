@@ -59,16 +59,18 @@ def test_two_nurses_cannot_claim_the_same_escalation(app, nurse):
     assert sorted(claim_at_once(new_escalation(), 2)) == ["lost", "won"]
 
 
-def test_a_reply_reaches_the_web_chat(client, nurse):
-    conversation = f"web-{uuid.uuid4().hex[:8]}"
-    escalation_id = new_escalation(conversation=conversation)
+def test_a_reply_reaches_the_web_chat(client, nurse, chat):
+    chat("hi")
+    escalation_id = new_escalation(conversation=chat.conversation_id)
     login(client, nurse)
     token = csrf(client, f"/console/escalations/{escalation_id}")
     client.post(f"/console/escalations/{escalation_id}/claim", data={"csrf": token})
     client.post(f"/console/escalations/{escalation_id}/reply", data={"csrf": token, "text": "Please rest and drink."})
-    updates = client.get(f"/api/v1/chat/{conversation}/updates").get_json()["messages"]
+    updates_url = f"/api/v1/chat/{chat.conversation_id}/updates"
+    updates = client.get(updates_url, headers=chat.headers).get_json()["messages"]
     assert updates[0]["text"].endswith("Please rest and drink.")
-    assert client.get(f"/api/v1/chat/{conversation}/updates").get_json()["messages"] == []
+    client.post(f"{updates_url}/ack", json={"ids": [updates[0]["id"]]}, headers=chat.headers)
+    assert client.get(updates_url, headers=chat.headers).get_json()["messages"] == []
 
 
 def test_a_reply_reaches_an_sms_patient_through_twilio(client, nurse, fake_twilio):

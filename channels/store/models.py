@@ -27,6 +27,16 @@ class Identity(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
+class ConversationToken(Base):
+    """A web conversation's bearer token. Only its SHA-256 is kept (the token is 256 random bits, so a fast hash
+    is enough): a copy of this table opens no conversation."""
+
+    __tablename__ = "conversation_tokens"
+    conversation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
 class ProcessedMessage(Base):
     """Inbound SMS already handled (Twilio retries webhooks)."""
 
