@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from channels import sms_sender
 from channels.console import auth, users
+from channels.errors import error_response
 from channels.store import escalations, vault
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -43,7 +44,8 @@ def logout():
 @login_required
 def queue():
     escalations.audit(current_user.username, "view_queue")
-    return render_template("console/queue.html", rows=escalations.queue())
+    return render_template("console/queue.html", rows=escalations.queue(),
+                           waiting=escalations.queue(escalations.WAITING_FOR_THE_PATIENT))
 
 
 @bp.get("/escalations/<escalation_id>")
@@ -57,11 +59,33 @@ def escalation(escalation_id: str):
 @bp.post("/escalations/<escalation_id>/claim")
 @login_required
 def claim(escalation_id: str):
-    try:
-        escalations.claim(escalation_id, current_user.username)
-    except escalations.AlreadyClaimed:
-        abort(409, "Another nurse has already claimed this escalation.")
+    escalations.claim(escalation_id, current_user.username)
     return redirect(url_for("console.escalation", escalation_id=escalation_id))
+
+
+@bp.post("/escalations/<escalation_id>/take-over")
+@login_required
+def take_over(escalation_id: str):
+    escalations.take_over(escalation_id, current_user.username, current_user.role)
+    return redirect(url_for("console.escalation", escalation_id=escalation_id))
+
+
+@bp.post("/escalations/<escalation_id>/reopen")
+@login_required
+def reopen(escalation_id: str):
+    escalations.reopen(escalation_id, current_user.username)
+    return redirect(url_for("console.escalation", escalation_id=escalation_id))
+
+
+@bp.app_template_global()
+def may(row, action: str) -> bool:
+    return action in escalations.allowed(row, current_user.username, current_user.role)
+
+
+@bp.errorhandler(escalations.NotAllowed)
+def not_allowed(err: escalations.NotAllowed):
+    """The workflow's refusals (reply without a claim, after close, by another nurse) in our error shape."""
+    return error_response(err.status, "not_allowed", err.message)
 
 
 @bp.post("/escalations/<escalation_id>/reply")

@@ -1,8 +1,9 @@
-"""Escalations: create, find, claim (one nurse only), reply, close; every nurse action audited."""
+"""Escalations: create, find, and the nurses' workflow (WORKFLOW below); every nurse action audited."""
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, select, update
@@ -13,7 +14,34 @@ from channels.store.models import AuditEntry, Escalation, NurseMessage
 PRIORITY_ORDER = ("emergency", "urgent", "uncertain", "request")
 
 
-class AlreadyClaimed(Exception):
+@dataclass(frozen=True)
+class Step:
+    sources: tuple[str, ...]
+    target: str | None  # None: the status stays as it is
+    by: str  # "any nurse", "the claimer" or "an admin"
+
+
+# The whole workflow: open -> claimed -> answered -> closed. Nothing else changes a status.
+WORKFLOW = {
+    "claim": Step(("open",), "claimed", "any nurse"),
+    "reply": Step(("claimed", "answered"), "answered", "the claimer"),
+    "close": Step(("claimed", "answered"), "closed", "the claimer"),
+    "take_over": Step(("claimed", "answered"), None, "an admin"),
+    "reopen": Step(("closed",), "open", "any nurse"),
+}
+WAITING_FOR_NURSES = ("open", "claimed")
+WAITING_FOR_THE_PATIENT = ("answered",)
+
+
+class NotAllowed(Exception):
+    """The workflow refuses the action; status is the HTTP status the console answers with."""
+
+    def __init__(self, message: str, status: int = 409):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+class AlreadyClaimed(NotAllowed):
     pass
 
 
@@ -22,7 +50,7 @@ def create(conversation_id: str, priority: str, channel: str, triage: dict | Non
     """One open escalation per conversation: a second hand-off raises the priority instead of duplicating."""
     with session() as db:
         current = db.scalar(select(Escalation).where(Escalation.conversation_id == conversation_id,
-                                                     Escalation.status.in_(("open", "claimed"))))
+                                                     Escalation.status.in_(WAITING_FOR_NURSES)))
         if current:
             if PRIORITY_ORDER.index(priority) < PRIORITY_ORDER.index(current.priority):
                 current.priority = priority
@@ -42,7 +70,7 @@ def get(escalation_id: str) -> Escalation | None:
         return db.get(Escalation, escalation_id)
 
 
-def queue(statuses: tuple[str, ...] = ("open", "claimed")) -> list[Escalation]:
+def queue(statuses: tuple[str, ...] = WAITING_FOR_NURSES) -> list[Escalation]:
     rank = case({p: i for i, p in enumerate(PRIORITY_ORDER)}, value=Escalation.priority)
     with session() as db:
         return list(db.scalars(select(Escalation).where(Escalation.status.in_(statuses))
@@ -50,33 +78,74 @@ def queue(statuses: tuple[str, ...] = ("open", "claimed")) -> list[Escalation]:
 
 
 def claim(escalation_id: str, nurse: str) -> None:
-    """Atomic: the UPDATE only matches an open escalation, so of two nurses only one wins."""
     with session() as db:
-        result = db.execute(update(Escalation).where(Escalation.id == escalation_id, Escalation.status == "open")
-                            .values(status="claimed", claimed_by=nurse))
-        if result.rowcount != 1:
-            db.rollback()
-            raise AlreadyClaimed(escalation_id)
-        db.add(AuditEntry(actor=nurse, action="claim", escalation_id=escalation_id))
+        _step(db, escalation_id, "claim", nurse, claimed_by=nurse)
         db.commit()
 
 
 def reply(escalation_id: str, nurse: str, text: str) -> NurseMessage:
     with session() as db:
-        escalation = db.get(Escalation, escalation_id)
-        message = NurseMessage(escalation_id=escalation_id, conversation_id=escalation.conversation_id, text=text)
-        escalation.status = "answered"
+        row = _step(db, escalation_id, "reply", nurse)
+        message = NurseMessage(escalation_id=escalation_id, conversation_id=row.conversation_id, text=text)
         db.add(message)
-        db.add(AuditEntry(actor=nurse, action="reply", escalation_id=escalation_id))
         db.commit()
         return message
 
 
 def close(escalation_id: str, nurse: str, outcome: str) -> None:
     with session() as db:
-        db.get(Escalation, escalation_id).status = "closed"
-        db.add(AuditEntry(actor=nurse, action="close", escalation_id=escalation_id, detail=outcome))
+        _step(db, escalation_id, "close", nurse, detail=outcome)
         db.commit()
+
+
+def take_over(escalation_id: str, admin: str, role: str) -> None:
+    """An admin takes a claimed escalation from its nurse (who may be off shift); the audit names both."""
+    with session() as db:
+        previous = db.get(Escalation, escalation_id)
+        _step(db, escalation_id, "take_over", admin, role=role, claimed_by=admin,
+              detail=f"from {previous.claimed_by}" if previous else "")
+        db.commit()
+
+
+def reopen(escalation_id: str, nurse: str) -> None:
+    """Back to the queue, unclaimed: the only way out of closed, so a late reply never reopens silently."""
+    with session() as db:
+        _step(db, escalation_id, "reopen", nurse, claimed_by=None)
+        db.commit()
+
+
+def allowed(row: Escalation, actor: str, role: str) -> set[str]:
+    """What this user may do to this escalation now; the console shows only these buttons."""
+    return {action for action, step in WORKFLOW.items() if row.status in step.sources
+            and (step.by != "the claimer" or row.claimed_by == actor) and (step.by != "an admin" or role == "admin")}
+
+
+def _step(db, escalation_id: str, action: str, actor: str, role: str = "nurse", detail: str = "",
+          **values) -> Escalation:
+    """One conditional UPDATE, so the check and the change are atomic (two nurses cannot both win a claim)."""
+    step = WORKFLOW[action]
+    if step.by == "an admin" and role != "admin":
+        raise NotAllowed("Only an admin can do that.", 403)
+    conditions = [Escalation.id == escalation_id, Escalation.status.in_(step.sources)]
+    if step.by == "the claimer":
+        conditions.append(Escalation.claimed_by == actor)
+    changes = {**values, **({"status": step.target} if step.target else {})}
+    if db.execute(update(Escalation).where(*conditions).values(**changes)).rowcount != 1:
+        db.rollback()
+        raise _refusal(db.get(Escalation, escalation_id), action, actor)
+    db.add(AuditEntry(actor=actor, action=action, escalation_id=escalation_id, detail=detail))
+    return db.get(Escalation, escalation_id)
+
+
+def _refusal(row: Escalation | None, action: str, actor: str) -> NotAllowed:
+    if row is None:
+        return NotAllowed("There is no such escalation.", 404)
+    if action == "claim":
+        return AlreadyClaimed("Another nurse has already claimed this escalation.")
+    if row.status not in WORKFLOW[action].sources:
+        hint = " Claim it first." if row.status == "open" else " Reopen it first." if row.status == "closed" else ""
+        return NotAllowed(f"This escalation is {row.status}: you cannot {action.replace('_', ' ')} it.{hint}")
+    return NotAllowed(f"Only {row.claimed_by}, who claimed this escalation, can {action} it.", 403)
 
 
 def audit(actor: str, action: str, escalation_id: str | None = None, detail: str = "") -> None:
