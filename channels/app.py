@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, Response, request
 
 from channels import api, errors, fhir, sms, webchat
 from channels.console import admin, users, views
@@ -15,6 +15,15 @@ from channels.settings import Settings
 from channels.store.db import ROOT
 
 MAX_BODY_BYTES = 64 * 1024
+# Console and FHIR pages: no inline script or style, never framed, never cached (they show patients' details).
+STAFF_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+STAFF_AREAS = ("console", "fhir")
 
 
 def secret_key() -> str:
@@ -50,4 +59,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(fhir.bp)
+    app.after_request(security_headers)
     return app
+
+
+def security_headers(response: Response) -> Response:
+    """The chat page and the widget set their own embedding policy (ALLOWED_EMBED_ORIGINS); staff areas get ours."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if request.path.split("/")[1] in STAFF_AREAS:
+        response.headers.update(STAFF_HEADERS)
+    return response

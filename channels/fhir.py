@@ -15,6 +15,7 @@ from fhir.resources.R4B.flag import Flag
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from flask import Blueprint, abort, current_app, jsonify
+from flask_login import current_user
 
 from channels.console.views import login_required
 from channels.store import escalations
@@ -95,6 +96,7 @@ def get_questionnaire():
 @login_required
 def get_questionnaire_response(escalation_id: str):
     row = escalations.get(escalation_id) or abort(404)
+    escalations.audit(current_user.username, "fhir_read", escalation_id, "QuestionnaireResponse")
     return current_app.response_class(questionnaire_response(row).model_dump_json(), mimetype="application/fhir+json")
 
 
@@ -102,4 +104,5 @@ def get_questionnaire_response(escalation_id: str):
 @login_required
 def get_flag(escalation_id: str):
     row = escalations.get(escalation_id) or abort(404)
+    escalations.audit(current_user.username, "fhir_read", escalation_id, "Flag")
     return jsonify(flag(row).model_dump(mode="json"))

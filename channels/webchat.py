@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, send_from_directory
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
 
 from channels import portal
 
@@ -41,6 +41,13 @@ def widget():
     return response
 
 
+@bp.before_request
+def demo_pages_are_development_only():
+    """Demo pages sign made-up launch tokens and host the widget anywhere: production serves none of them."""
+    if request.path.startswith("/demo/") and current_app.config["SETTINGS"].production:
+        abort(404)
+
+
 @bp.get("/demo/embed")
 def demo_embed():
     return render_template("demo_embed.html"), 200, {"Content-Security-Policy": _csp("'self'")}
@@ -50,7 +57,7 @@ def demo_embed():
 def demo_portal():
     """Plays a patient portal: signs a short-lived launch token for a made-up patient (development only)."""
     settings = current_app.config["SETTINGS"]
-    if settings.production or not settings.portal_jwt_key:
+    if not settings.portal_jwt_key:
         return render_template("launch_failed.html"), 404
     token = portal.demo_token(settings, subject="demo-patient-0001")
     return render_template("demo_portal.html", token=token), 200, {"Content-Security-Policy": _csp("'self'")}

@@ -9,10 +9,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from fhir.resources.R4B.flag import Flag
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from sqlalchemy import select
 
 from channels import fhir
 from channels.console import users
 from channels.store import escalations
+from channels.store.db import session
+from channels.store.models import AuditEntry
 
 
 @pytest.fixture
@@ -42,6 +45,19 @@ def test_the_questionnaire_response_needs_a_console_session(client, escalation):
     served = client.get(f"/fhir/QuestionnaireResponse/{escalation.id}")
     assert served.status_code == 200 and served.mimetype == "application/fhir+json"
     assert served.get_json()["resourceType"] == "QuestionnaireResponse"
+
+
+def test_every_fhir_read_of_an_escalation_is_audited(client, escalation):
+    name = f"fhir-{uuid.uuid4().hex[:6]}"
+    users.create(name, "fhir reader password")
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/console/login").get_data(as_text=True)).group(1)
+    client.post("/console/login", data={"username": name, "password": "fhir reader password", "csrf": token})
+    assert client.get(f"/fhir/QuestionnaireResponse/{escalation.id}").status_code == 200
+    assert client.get(f"/fhir/Flag/{escalation.id}-flag").status_code == 200
+    with session() as db:
+        reads = list(db.execute(select(AuditEntry.action, AuditEntry.detail)
+                                .where(AuditEntry.escalation_id == escalation.id, AuditEntry.actor == name)))
+    assert [tuple(r) for r in reads] == [("fhir_read", "QuestionnaireResponse"), ("fhir_read", "Flag")]
 
 
 def test_escalations_are_delivered_to_a_fhir_server(escalation):
