@@ -1,4 +1,4 @@
-"""A nurse's day in a real browser: log in, claim the top escalation, reply; the patient's chat shows it."""
+"""A nurse's day in a real browser: sign in, claim the top escalation, reply (the patient's chat shows it), sign out."""
 
 import uuid
 
@@ -12,6 +12,10 @@ def test_nurse_claims_the_top_escalation_and_the_patient_sees_the_reply(stack, b
     name = f"nurse-{uuid.uuid4().hex[:6]}"
     users.create(name, PASSWORD)
     for earlier in escalations.queue():  # a quiet queue, so the top escalation is this patient's
+        if earlier.status == "open":
+            escalations.claim(earlier.id, "test-setup")
+        else:
+            escalations.take_over(earlier.id, "test-setup", "admin")
         escalations.close(earlier.id, "test-setup", "other")
     patient = browser.new_context().new_page()
     patient.goto(f"{stack.gateway_url}/chat")
@@ -37,3 +41,9 @@ def test_nurse_claims_the_top_escalation_and_the_patient_sees_the_reply(stack, b
 
     patient.wait_for_selector("text=A CareLine nurse replied", timeout=15000)
     assert "Please call 911 now" in patient.locator("#log").inner_text()
+
+    nurse.get_by_role("button", name="Sign out").click()
+    nurse.wait_for_selector("#password")
+    nurse.go_back()
+    nurse.reload()
+    assert nurse.locator("#password").count() == 1, "after signing out, the console asks to sign in again"
