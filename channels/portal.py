@@ -1,8 +1,8 @@
 """Launch from a patient portal: /chat?launch=<JWT> signed by the portal (HS256 key or RS256 JWKS file).
 
 A valid launch binds the conversation to the portal patient id through the
-identity vault; anything else (expired, wrong audience or signature,
-alg "none") gets no session.
+identity vault and hands the page the conversation's token; anything else
+(expired, wrong audience or signature, alg "none") gets no session.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import jwt
 
 from channels.settings import Settings
-from channels.store import vault
+from channels.store import conversation_tokens, vault
 
 REQUIRED = ["sub", "exp", "iat", "aud"]
 
@@ -42,9 +42,14 @@ def _key_for(header: dict, settings: Settings):
     raise LaunchRejected(f"algorithm {json.dumps(header.get('alg'))} is not accepted")
 
 
-def conversation_for(claims: dict) -> str:
-    """The portal patient's opaque conversation id; the portal id itself stays in the vault."""
-    return vault.patient_for("portal", str(claims["sub"]))
+def launch(token: str, settings: Settings) -> tuple[str, str]:
+    """The portal patient's opaque conversation id and a fresh token for the page the launch opens.
+
+    The portal id itself stays in the vault. The portal vouches for the patient, so the token
+    replaces an earlier launch's.
+    """
+    conversation_id = vault.patient_for("portal", str(verify(token, settings)["sub"]))
+    return conversation_id, conversation_tokens.reissue(conversation_id)
 
 
 def demo_token(settings: Settings, subject: str, lifetime_s: int = 300) -> str:

@@ -36,6 +36,7 @@ class Settings:
     twilio_api_base_url: str = field(default_factory=lambda: _env("TWILIO_API_BASE_URL", "https://api.twilio.com"))
     public_base_url: str = field(default_factory=lambda: _env("PUBLIC_BASE_URL", ""))
     allowed_embed_origins: str = field(default_factory=lambda: _env("ALLOWED_EMBED_ORIGINS", "'self'"))
+    chat_title: str = field(default_factory=lambda: _env("CHAT_TITLE", "CareLine"))
     portal_jwt_key: str = field(default_factory=lambda: _env("PORTAL_JWT_KEY", ""))
     alert_resend_s: float = field(default_factory=lambda: float(_env("ALERT_RESEND_S", "300")))
     console_idle_timeout_s: float = field(default_factory=lambda: float(_env("CONSOLE_IDLE_TIMEOUT_S", "900")))

@@ -7,7 +7,6 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from channels import portal
 
 bp = Blueprint("webchat", __name__)
-DEFAULT_TITLE = "CareLine"
 
 
 def _csp(frame_ancestors: str) -> str:
@@ -19,16 +18,15 @@ def _csp(frame_ancestors: str) -> str:
 @bp.get("/chat")
 def chat():
     settings = current_app.config["SETTINGS"]
-    conversation_id = None
-    token = request.args.get("launch")
-    if token is not None:
+    conversation_id = conversation_token = None
+    launch = request.args.get("launch")
+    if launch is not None:
         try:
-            conversation_id = portal.conversation_for(portal.verify(token, settings))
+            conversation_id, conversation_token = portal.launch(launch, settings)
         except portal.LaunchRejected:
             return render_template("launch_failed.html"), 401, {"Content-Security-Policy": _csp("'none'")}
-    title = (request.args.get("title") or DEFAULT_TITLE)[:60]
-    page = render_template("chat.html", title=title, embedded=request.args.get("embed") == "1",
-                           conversation_id=conversation_id)
+    page = render_template("chat.html", title=settings.chat_title, embedded=request.args.get("embed") == "1",
+                           conversation_id=conversation_id, conversation_token=conversation_token)
     return page, 200, {"Content-Security-Policy": _csp(settings.allowed_embed_origins),
                        "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
                        "Cache-Control": "no-store"}

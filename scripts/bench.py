@@ -9,11 +9,11 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import requests
 
+from scripts.simulated_patient import Conversation
 from scripts.stack import Stack
 
 CONVERSATIONS = 40
@@ -51,20 +51,19 @@ def run_turns(base_url: str, complaints: list[str]) -> list[float]:
     http = requests.Session()
     latencies = []
     for complaint in complaints[:CONVERSATIONS]:
-        conversation_id = f"bench-{uuid.uuid4().hex[:10]}"
+        conversation = Conversation(base_url, http)
         for text in SCRIPT:
-            state = turn(http, base_url, conversation_id, text or complaint, latencies)
+            state = turn(conversation, text or complaint, latencies)
             while (state["requested_slot"] or "").startswith("red_flag_"):
-                state = turn(http, base_url, conversation_id, "no", latencies)
+                state = turn(conversation, "no", latencies)
     return latencies
 
 
-def turn(http: requests.Session, base_url: str, conversation_id: str, text: str, latencies: list[float]) -> dict:
+def turn(conversation: Conversation, text: str, latencies: list[float]) -> dict:
     start = time.perf_counter()
-    reply = http.post(f"{base_url}/api/v1/chat", json={"conversation_id": conversation_id, "text": text})
+    reply = conversation.send(text)
     latencies.append((time.perf_counter() - start) * 1000)
-    reply.raise_for_status()
-    return reply.json()["state"]
+    return reply["state"]
 
 
 def main() -> int:

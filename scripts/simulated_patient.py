@@ -6,8 +6,6 @@ its own words, then whatever `requested_slot` names, or "not sure".
 
 from __future__ import annotations
 
-import uuid
-
 import requests
 
 from actions import red_flags
@@ -39,14 +37,30 @@ def answer(slot: str | None, vignette: dict, buttons: list[dict]) -> str:
     return vignette.get(slot or "", "not sure")
 
 
+class Conversation:
+    """One conversation through the chat API, as its patient: the first answer's token goes with every later turn."""
+
+    def __init__(self, base_url: str, http: requests.Session):
+        self.url, self.http = f"{base_url}/api/v1/chat", http
+        self.id: str | None = None
+        self.headers: dict[str, str] = {}
+
+    def send(self, text: str) -> dict:
+        message = {"text": text} if self.id is None else {"conversation_id": self.id, "text": text}
+        reply = self.http.post(self.url, json=message, headers=self.headers, timeout=120)
+        reply.raise_for_status()
+        body = reply.json()
+        if "conversation_token" in body:
+            self.id, self.headers = body["conversation_id"], {"Authorization": f"Bearer {body['conversation_token']}"}
+        return body
+
+
 def play(base_url: str, vignette: dict, session: requests.Session | None = None) -> dict | None:
     """Play one vignette; returns the final triage state (None if it never came)."""
-    http = session or requests.Session()
-    conversation_id = f"sim-{vignette['id']}-{uuid.uuid4().hex[:6]}"
+    conversation = Conversation(base_url, session or requests.Session())
     text = "hi"
     for _ in range(MAX_TURNS):
-        reply = http.post(f"{base_url}/api/v1/chat", json={"conversation_id": conversation_id, "text": text},
-                          timeout=120).json()
+        reply = conversation.send(text)
         state = reply["state"]
         if state["triage"]:
             return state["triage"]

@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from channels.app import create_app
 from channels.settings import Settings
+from tests.conftest import bearer
 
 SECRET = "portal-shared-secret-for-tests-0123456789"
 
@@ -30,8 +31,12 @@ def portal_client(data_dir, tmp_path):
     return app.test_client(), private
 
 
+def attribute(response, name: str) -> str:
+    return response.get_data(as_text=True).split(f'{name}="')[1].split('"')[0]
+
+
 def conversation_of(response) -> str:
-    return response.get_data(as_text=True).split('data-conversation="')[1].split('"')[0]
+    return attribute(response, "data-conversation")
 
 
 def test_a_valid_hs256_launch_binds_the_conversation_to_an_opaque_patient_id(portal_client):
@@ -41,6 +46,23 @@ def test_a_valid_hs256_launch_binds_the_conversation_to_an_opaque_patient_id(por
     assert first.status_code == 200
     assert conversation_of(first).startswith("p_") and conversation_of(first) == conversation_of(again)
     assert "portal-42" not in first.get_data(as_text=True)
+
+
+def test_a_launch_hands_the_page_a_token_that_opens_only_this_conversation(portal_client):
+    client, _ = portal_client
+    page = client.get(f"/chat?launch={token()}")
+    updates = f"/api/v1/chat/{conversation_of(page)}/updates"
+    assert client.get(updates, headers=bearer(attribute(page, "data-token"))).status_code == 200
+    assert client.get(updates).status_code == 401
+
+
+def test_a_new_launch_replaces_the_previous_launchs_token(portal_client):
+    client, _ = portal_client
+    first = client.get(f"/chat?launch={token()}")
+    again = client.get(f"/chat?launch={token()}")
+    updates = f"/api/v1/chat/{conversation_of(first)}/updates"
+    assert client.get(updates, headers=bearer(attribute(first, "data-token"))).status_code == 401
+    assert client.get(updates, headers=bearer(attribute(again, "data-token"))).status_code == 200
 
 
 def test_a_valid_rs256_launch_from_a_jwks_file(portal_client):

@@ -1,6 +1,12 @@
 """The web chat in a real browser (Debian chromium, headless): widget, clicks, keyboard only, no outside loads."""
 
+import time
+
 import pytest
+import requests
+
+from channels.store import escalations
+from tests.conftest import bearer
 
 ANSWERS = {"age": "30", "sex": "male", "duration": "2 days", "severity": "2", "conditions": "none",
            "medications": "none", "allergies": "none"}
@@ -72,3 +78,20 @@ def test_the_page_loads_nothing_from_outside(stack, page):
     page.click("#careline-launcher")
     page.frame_locator("#careline-frame").get_by_role("button", name="Yes").wait_for()
     assert requested and all(url.startswith(stack.gateway_url) for url in requested), requested
+
+
+def test_a_nurse_reply_shows_in_the_page_which_then_acknowledges_it(stack, page):
+    page.goto(f"{stack.gateway_url}/chat")
+    page.wait_for_selector("text=Do you agree")
+    conversation, token = page.evaluate(
+        "[sessionStorage.getItem('careline-conversation'), sessionStorage.getItem('careline-token')]")
+    escalation = escalations.create(conversation, "request", "web", None, {}, [])
+    escalations.claim(escalation.id, "nurse-browser")
+    escalations.reply(escalation.id, "nurse-browser", "Please come in at 3 pm.")
+    page.wait_for_selector(".nurse-reply:has-text('Please come in at 3 pm.')", timeout=15_000)
+    updates = f"{stack.gateway_url}/api/v1/chat/{conversation}/updates"
+    for _ in range(20):
+        if not requests.get(updates, headers=bearer(token), timeout=10).json()["messages"]:
+            return
+        time.sleep(0.25)
+    pytest.fail("the page did not acknowledge the nurse reply it showed")

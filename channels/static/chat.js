@@ -6,13 +6,33 @@
   var typing = document.getElementById("typing");
   var form = document.getElementById("composer");
   var input = document.getElementById("message");
-  var key = "careline-conversation";
-  var conversation = document.body.dataset.conversation || sessionStorage.getItem(key);
-  if (!conversation) {
-    conversation = "web-" + Array.from(crypto.getRandomValues(new Uint8Array(12)),
-      function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  var keys = {conversation: "careline-conversation", token: "careline-token"};
+  var seen = {};
+  // A portal launch brings the patient's conversation and its token; otherwise the first answer gives them.
+  if (document.body.dataset.conversation) {
+    remember(document.body.dataset.conversation, document.body.dataset.token);
   }
-  sessionStorage.setItem(key, conversation);
+  var conversation = sessionStorage.getItem(keys.conversation);
+  var token = sessionStorage.getItem(keys.token);
+
+  function remember(id, secret) {
+    conversation = id;
+    token = secret;
+    sessionStorage.setItem(keys.conversation, id);
+    sessionStorage.setItem(keys.token, secret);
+  }
+
+  function forget() {
+    conversation = token = null;
+    sessionStorage.removeItem(keys.conversation);
+    sessionStorage.removeItem(keys.token);
+  }
+
+  function headers(json) {
+    var sent = json ? {"Content-Type": "application/json"} : {};
+    if (token) { sent.Authorization = "Bearer " + token; }
+    return sent;
+  }
 
   function add(text, who) {
     var p = document.createElement("p");
@@ -37,13 +57,17 @@
     add(shown || text, "user");
     offer([]);
     typing.hidden = false;
-    fetch("/api/v1/chat", {
-      method: "POST",
-      headers: {"Content-Type": "application/json"},
-      body: JSON.stringify({conversation_id: conversation, text: text})
-    }).then(function (r) { return r.json(); }).then(function (body) {
+    var message = conversation ? {conversation_id: conversation, text: text} : {text: text};
+    var sent = fetch("/api/v1/chat", {method: "POST", headers: headers(true), body: JSON.stringify(message)});
+    sent.then(function (r) { return r.json(); }).then(function (body) {
       typing.hidden = true;
+      if (body.error && body.error.code === "invalid_conversation_token") {
+        forget();
+        add("This chat has ended. Please reload the page to start again. In an emergency, call 911.", "bot");
+        return;
+      }
       if (body.error) { add(body.error.message, "bot"); return; }
+      if (body.conversation_token) { remember(body.conversation_id, body.conversation_token); }
       var buttons = [];
       body.messages.forEach(function (m) { add(m.text, "bot"); buttons = buttons.concat(m.buttons || []); });
       offer(buttons);
@@ -62,10 +86,20 @@
     input.value = "";
     send(text);
   });
+  // Nurse replies stay on the server until this page says it showed them.
   function poll() {
-    fetch("/api/v1/chat/" + encodeURIComponent(conversation) + "/updates").then(function (r) { return r.json(); })
-      .then(function (body) { (body.messages || []).forEach(function (m) { add(m.text, "bot nurse-reply"); }); })
-      .catch(function () {});
+    if (!token) { return; }
+    var updates = "/api/v1/chat/" + encodeURIComponent(conversation) + "/updates";
+    fetch(updates, {headers: headers(false)}).then(function (r) { return r.json(); }).then(function (body) {
+      var ids = (body.messages || []).map(function (m) {
+        if (!seen[m.id]) { add(m.text, "bot nurse-reply"); }
+        seen[m.id] = true;
+        return m.id;
+      });
+      if (ids.length) {
+        return fetch(updates + "/ack", {method: "POST", headers: headers(true), body: JSON.stringify({ids: ids})});
+      }
+    }).catch(function () {});
   }
   setInterval(poll, 5000);
   document.getElementById("nurse").addEventListener("click", function () { send("/request_nurse", "Talk to a nurse"); });

@@ -19,7 +19,7 @@
   var frame = document.createElement("iframe");
   frame.id = "careline-frame";
   frame.title = title;
-  frame.src = origin + "/chat?embed=1&title=" + encodeURIComponent(title);
+  frame.src = origin + "/chat?embed=1";
   frame.hidden = true;
   frame.style.cssText = "position:fixed;right:1rem;bottom:4.5rem;z-index:2147483000;width:min(24rem,calc(100vw - 2rem));" +
     "height:min(36rem,calc(100vh - 6rem));border:2px solid " + color + ";border-radius:8px;background:#fff";
