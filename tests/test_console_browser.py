@@ -2,10 +2,30 @@
 
 import uuid
 
+from sqlalchemy import select
+
 from channels.console import users
 from channels.store import escalations
+from channels.store.db import session
+from channels.store.models import ConsoleSession
+from tests.test_console import new_escalation
 
 PASSWORD = "browser nurse password"
+
+
+def signed_in(browser, stack, name: str):
+    nurse = browser.new_context().new_page()
+    nurse.goto(f"{stack.gateway_url}/console/")
+    nurse.fill("#username", name)
+    nurse.fill("#password", PASSWORD)
+    nurse.get_by_role("button", name="Sign in").click()
+    nurse.wait_for_selector("text=Escalations")
+    return nurse
+
+
+def last_seen(name: str):
+    with session() as db:
+        return db.scalar(select(ConsoleSession.last_seen).where(ConsoleSession.username == name))
 
 
 def test_nurse_claims_the_top_escalation_and_the_patient_sees_the_reply(stack, browser):
@@ -25,12 +45,7 @@ def test_nurse_claims_the_top_escalation_and_the_patient_sees_the_reply(stack, b
     patient.press("#message", "Enter")
     patient.wait_for_selector("body[data-triage=emergency]")
 
-    nurse = browser.new_context().new_page()
-    nurse.goto(f"{stack.gateway_url}/console/")
-    nurse.fill("#username", name)
-    nurse.fill("#password", PASSWORD)
-    nurse.get_by_role("button", name="Sign in").click()
-    nurse.wait_for_selector("text=Escalations")
+    nurse = signed_in(browser, stack, name)
     nurse.locator("tbody tr").first.get_by_role("link").click()
     nurse.get_by_role("button", name="Claim").click()
     nurse.wait_for_selector(f"text={name}")
@@ -47,3 +62,13 @@ def test_nurse_claims_the_top_escalation_and_the_patient_sees_the_reply(stack, b
     nurse.go_back()
     nurse.reload()
     assert nurse.locator("#password").count() == 1, "after signing out, the console asks to sign in again"
+
+
+def test_the_queue_refreshes_itself_without_counting_as_the_nurse_s_activity(stack, browser):
+    name = f"nurse-{uuid.uuid4().hex[:6]}"
+    users.create(name, PASSWORD)
+    nurse = signed_in(browser, stack, name)
+    signed_in_at = last_seen(name)
+    escalation_id = new_escalation("emergency")
+    nurse.wait_for_selector(f"text=Open {escalation_id}", timeout=15000)
+    assert last_seen(name) == signed_in_at
