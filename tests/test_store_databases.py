@@ -5,7 +5,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from channels.store import escalations, vault
+from channels.store import escalations, nurse_replies, vault
 from tests.conftest import claim_at_once
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -41,7 +41,7 @@ def test_escalation_lifecycle(database):
     escalations.claim(row.id, "nurse-a")
     escalations.reply(row.id, "nurse-a", "Please come in today.")
     assert escalations.get(row.id).status == "answered"
-    assert escalations.undelivered(row.conversation_id) == ["Please come in today."]
+    assert [m.text for m in nurse_replies.undelivered(row.conversation_id)] == ["Please come in today."]
     escalations.close(row.id, "nurse-a", "booked_appointment")
     assert escalations.get(row.id).status == "closed"
 

@@ -154,18 +154,6 @@ def audit(actor: str, action: str, escalation_id: str | None = None, detail: str
         db.commit()
 
 
-def undelivered(conversation_id: str) -> list[str]:
-    """Nurse replies the patient's web chat has not shown yet (marked delivered as they are read)."""
-    with session() as db:
-        messages = list(db.scalars(select(NurseMessage).where(NurseMessage.conversation_id == conversation_id,
-                                                              NurseMessage.delivered.is_(False))
-                                   .order_by(NurseMessage.id)))
-        for message in messages:
-            message.delivered = True
-        db.commit()
-        return [m.text for m in messages]
-
-
 def mark_alerted(escalation_id: str) -> None:
     with session() as db:
         row = db.get(Escalation, escalation_id)
