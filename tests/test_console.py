@@ -1,13 +1,15 @@
 """The nurse console: sign-in, CSRF, claims, replies by web and SMS, audit (sessions: test_console_sessions.py)."""
 
+import dataclasses
 import re
 import uuid
 
 import pytest
 from sqlalchemy import select
 
+from channels.app import create_app
 from channels.console import users
-from channels.store import escalations, vault
+from channels.store import escalations, nurse_replies, vault
 from channels.store.db import session
 from channels.store.models import AuditEntry
 from tests.conftest import claim_at_once
@@ -81,6 +83,20 @@ def test_a_reply_reaches_an_sms_patient_through_twilio(client, nurse, fake_twili
     client.post(f"/console/escalations/{escalation_id}/claim", data={"csrf": token})
     client.post(f"/console/escalations/{escalation_id}/reply", data={"csrf": token, "text": "Call us at 9."})
     assert fake_twilio.sent[-1]["To"] == "+15553334444" and "Call us at 9." in fake_twilio.sent[-1]["Body"]
+
+
+def test_a_reply_the_sms_service_could_not_send_is_not_recorded_as_answered(app, nurse):
+    patient = vault.patient_for("phone", "+15553335555")
+    escalation_id = new_escalation(channel="sms", conversation=patient)
+    offline = create_app(dataclasses.replace(app.config["SETTINGS"], twilio_api_base_url="http://127.0.0.1:9"))
+    client = offline.test_client()
+    login(client, nurse)
+    token = csrf(client, f"/console/escalations/{escalation_id}")
+    client.post(f"/console/escalations/{escalation_id}/claim", data={"csrf": token})
+    response = client.post(f"/console/escalations/{escalation_id}/reply", data={"csrf": token, "text": "Call us."})
+    assert response.status_code == 502 and "not saved" in response.get_data(as_text=True)
+    assert escalations.get(escalation_id).status == "claimed"
+    assert not nurse_replies.undelivered(patient)
 
 
 def test_showing_contact_details_is_audited(client, nurse):

@@ -58,7 +58,8 @@ def authenticate(username: str, password: str, address: str, settings: Settings)
         matches = check_password_hash(user.password_hash if user else _dummy_hash(), password)
         waiting = _must_wait(db, username, address, settings)
         if user and matches and not waiting:
-            db.execute(delete(SignInFailure).where(SignInFailure.username == username))
+            db.execute(delete(SignInFailure).where(SignInFailure.username == username,
+                                                   SignInFailure.address == address))
             db.commit()
             return user
         if not waiting:
@@ -69,12 +70,14 @@ def authenticate(username: str, password: str, address: str, settings: Settings)
 
 
 def _must_wait(db, username: str, address: str, settings: Settings) -> bool:
-    """Growing delays per account and per client address: past FREE_FAILURES failures within the window,
-    each try waits twice as long after the last failure as the one before (at most the window)."""
+    """Growing delays per account at one client address, and per client address: past FREE_FAILURES failures
+    within the window, each try waits twice as long after the last failure as the one before (at most the
+    window). Not per account alone: then anyone who knows a username could keep its nurse out from anywhere."""
     now = datetime.now(UTC)
-    for column, value in ((SignInFailure.username, username), (SignInFailure.address, address)):
+    for where in ((SignInFailure.username == username) & (SignInFailure.address == address),
+                  SignInFailure.address == address):
         count, last = db.execute(select(func.count(), func.max(SignInFailure.created_at)).where(
-            column == value, SignInFailure.created_at >= now - timedelta(seconds=settings.console_sign_in_window_s))).one()
+            where, SignInFailure.created_at >= now - timedelta(seconds=settings.console_sign_in_window_s))).one()
         if count >= FREE_FAILURES:
             delay = min(settings.console_sign_in_backoff_s * 2 ** (count - FREE_FAILURES), settings.console_sign_in_window_s)
             if (last if last.tzinfo else last.replace(tzinfo=UTC)) + timedelta(seconds=delay) > now:

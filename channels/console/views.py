@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import requests
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from twilio.base.exceptions import TwilioException
 
 from channels import sms_sender
 from channels.console import auth, users
-from channels.errors import error_response
+from channels.errors import ApiError, error_response
 from channels.store import escalations, vault
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -95,12 +97,22 @@ def reply(escalation_id: str):
     text = request.form.get("text", "").strip()
     if not text:
         abort(400, "The reply is empty.")
+    if row.channel == "sms" and may(row, "reply"):
+        _text_the_patient(row, text)
     escalations.reply(escalation_id, current_user.username, text)
-    if row.channel == "sms":
-        phone = vault.reveal(row.conversation_id, "phone")
-        if phone:
-            sms_sender.send(current_app.config["SETTINGS"], phone, f"A CareLine nurse replied: {text}")
     return redirect(url_for("console.escalation", escalation_id=escalation_id))
+
+
+def _text_the_patient(row, text: str) -> None:
+    """Sent before the reply is recorded: a reply marked answered but never sent would leave the queue unseen."""
+    phone = vault.reveal(row.conversation_id, "phone")
+    if not phone:
+        return
+    try:
+        sms_sender.send(current_app.config["SETTINGS"], phone, f"A CareLine nurse replied: {text}")
+    except (TwilioException, requests.RequestException) as err:
+        raise ApiError(502, "sms_not_sent", "The text message could not be sent, so the reply was not saved and "
+                                            "the escalation is still yours. Try again, or phone the patient.") from err
 
 
 @bp.post("/escalations/<escalation_id>/close")
