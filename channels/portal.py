@@ -2,18 +2,23 @@
 
 A valid launch binds the conversation to the portal patient id through the
 identity vault and hands the page the conversation's token; anything else
-(expired, wrong audience or signature, alg "none") gets no session.
+(expired, wrong audience or signature, alg "none", a link already used) gets no session.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import secrets
 from pathlib import Path
 
 import jwt
+from sqlalchemy.exc import IntegrityError
 
 from channels.settings import Settings
 from channels.store import conversation_tokens, vault
+from channels.store.db import session
+from channels.store.models import UsedLaunch
 
 REQUIRED = ["sub", "exp", "iat", "aud"]
 
@@ -48,8 +53,20 @@ def launch(token: str, settings: Settings) -> tuple[str, str]:
     The portal id itself stays in the vault. The portal vouches for the patient, so the token
     replaces an earlier launch's.
     """
-    conversation_id = vault.patient_for("portal", str(verify(token, settings)["sub"]))
+    claims = verify(token, settings)
+    _spend(claims.get("jti") or token)
+    conversation_id = vault.patient_for("portal", str(claims["sub"]))
     return conversation_id, conversation_tokens.reissue(conversation_id)
+
+
+def _spend(launch: str) -> None:
+    """A launch opens its conversation once; a replayed link would take the conversation from the patient."""
+    with session() as db:
+        db.add(UsedLaunch(launch_hash=hashlib.sha256(launch.encode()).hexdigest()))
+        try:
+            db.commit()
+        except IntegrityError as err:
+            raise LaunchRejected("this launch link was already used") from err
 
 
 def demo_token(settings: Settings, subject: str, lifetime_s: int = 300) -> str:
@@ -57,5 +74,5 @@ def demo_token(settings: Settings, subject: str, lifetime_s: int = 300) -> str:
 
     now = int(time.time())
     claims = {"sub": subject, "iat": now, "exp": now + lifetime_s, "aud": settings.portal_jwt_audience,
-              "name": "Demo Patient"}
+              "jti": secrets.token_hex(16), "name": "Demo Patient"}
     return jwt.encode(claims, settings.portal_jwt_key, algorithm="HS256")

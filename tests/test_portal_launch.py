@@ -2,6 +2,7 @@
 
 import json
 import time
+import uuid
 
 import jwt
 import pytest
@@ -16,7 +17,8 @@ SECRET = "portal-shared-secret-for-tests-0123456789"
 
 def token(**overrides) -> str:
     now = int(time.time())
-    claims = {"sub": "portal-42", "aud": "CareLine", "iat": now, "exp": now + 300, **overrides.pop("claims", {})}
+    claims = {"sub": "portal-42", "aud": "CareLine", "iat": now, "exp": now + 300, "jti": uuid.uuid4().hex,
+              **overrides.pop("claims", {})}
     return jwt.encode(claims, overrides.get("key", SECRET), algorithm=overrides.get("alg", "HS256"),
                       headers=overrides.get("headers"))
 
@@ -63,6 +65,14 @@ def test_a_new_launch_replaces_the_previous_launchs_token(portal_client):
     updates = f"/api/v1/chat/{conversation_of(first)}/updates"
     assert client.get(updates, headers=bearer(attribute(first, "data-token"))).status_code == 401
     assert client.get(updates, headers=bearer(attribute(again, "data-token"))).status_code == 200
+
+
+def test_a_launch_link_opens_its_conversation_once(portal_client):
+    client, _ = portal_client
+    link = f"/chat?launch={token()}"
+    assert client.get(link).status_code == 200
+    replayed = client.get(link)
+    assert replayed.status_code == 401 and "data-token" not in replayed.get_data(as_text=True)
 
 
 def test_a_valid_rs256_launch_from_a_jwks_file(portal_client):

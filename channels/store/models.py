@@ -37,6 +37,15 @@ class ConversationToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
+class UsedLaunch(Base):
+    """Portal launch links already opened. A link seen later in browser history, a proxy log or over a shoulder
+    is spent: it cannot take the conversation from the patient. Only a hash of the link (or its jti) is kept."""
+
+    __tablename__ = "used_launches"
+    launch_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
 class ProcessedMessage(Base):
     """Inbound SMS already handled (Twilio retries webhooks)."""
 
