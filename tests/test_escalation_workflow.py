@@ -70,6 +70,14 @@ def test_a_reply_to_a_closed_escalation_is_refused_and_does_not_reopen_it(consol
     assert escalations.get(escalation_id).status == "closed"
 
 
+def test_claiming_a_closed_escalation_says_to_reopen_it(console):
+    nurse, escalation_id = console(), new_escalation()
+    act(nurse, escalation_id, "claim")
+    act(nurse, escalation_id, "close", outcome="other")
+    response = act(nurse, escalation_id, "claim")
+    assert response.status_code == 409 and "Reopen it first" in response.get_json()["error"]["message"]
+
+
 def test_reopening_is_an_explicit_audited_action_that_returns_it_to_the_queue(console):
     nurse, escalation_id = console(), new_escalation()
     act(nurse, escalation_id, "claim")

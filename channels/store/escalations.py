@@ -140,7 +140,7 @@ def _step(db, escalation_id: str, action: str, actor: str, role: str = "nurse", 
 def _refusal(row: Escalation | None, action: str, actor: str) -> NotAllowed:
     if row is None:
         return NotAllowed("There is no such escalation.", 404)
-    if action == "claim":
+    if action == "claim" and row.status != "closed":
         return AlreadyClaimed("Another nurse has already claimed this escalation.")
     if row.status not in WORKFLOW[action].sources:
         hint = " Claim it first." if row.status == "open" else " Reopen it first." if row.status == "closed" else ""
