@@ -9,12 +9,14 @@ do not know and offer a nurse.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from langchain_core.prompts import PromptTemplate
 from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda
 
 from knowledge import guard, llm, refusals
+from knowledge.ingest import Library
 from knowledge.retriever import Hit, Retriever
 from knowledge.settings import KnowledgeSettings
 
@@ -46,9 +48,11 @@ class Answer:
         return {"citations": self.citations, "grounded": self.grounded}
 
 
-def build_chain(retriever: Retriever, settings: KnowledgeSettings) -> Runnable:
+def build_chain(retriever: Retriever, settings: KnowledgeSettings, ready: Callable[[], bool]) -> Runnable:
+    """`ready` says whether the store holds a complete ingestion; a fragment is never answered from."""
+
     def refuse(state: dict) -> dict:
-        kind = refusals.refusal(state["question"])
+        kind = refusals.refusal(state["question"]) or (None if ready() else "preparing")
         return {**state, "refusal": kind}
 
     def retrieve(state: dict) -> dict:
@@ -99,10 +103,12 @@ class Answerer:
     def __init__(self, settings: KnowledgeSettings | None = None):
         self.settings = settings or KnowledgeSettings()
         self.retriever = Retriever(self.settings)
-        self.chain = build_chain(self.retriever, self.settings)
+        self.library = Library(self.settings, self.retriever.reload)
+        self.chain = build_chain(self.retriever, self.settings, self.library.ready)
 
     def warm(self) -> None:
-        self.retriever.warm()
+        if self.library.ready():
+            self.retriever.warm()
         llm.load(self.settings)
 
     def answer(self, question: str) -> Answer:

@@ -18,6 +18,8 @@ REASONS = {
     "diagnosis": "I can't tell you whether you have a condition: that needs a clinician who can examine you.",
     "dose": "I can't advise on starting, stopping or changing a dose: that depends on your health and other "
             "medicines, so please ask your prescriber or pharmacist.",
+    "preparing": "My health library is still being prepared, so I can't answer from it yet; please ask again in a "
+                 "few minutes.",
 }
 
 

@@ -76,6 +76,11 @@ class Retriever:
             cache.write_bytes(pickle.dumps(corpus))
         return corpus
 
+    def reload(self) -> None:
+        """After an ingestion: search what is stored now, not the passages read before it."""
+        self.store = open_store(self.settings)
+        self.__dict__.pop("corpus", None)
+
     def warm(self) -> None:
         if self.store.chunks.count():
             self.corpus  # noqa: B018 - builds or loads the cache

@@ -1,30 +1,20 @@
 """`python -m knowledge.search "QUESTION" -k 5 --json`: the best passages, best first.
 
 Builds the default collection first if it is empty, so the command works on a
-fresh checkout (the first run then takes a few minutes).
+fresh checkout (the first run then takes a few minutes). A store whose
+ingestion was interrupted is finished first, never searched as it is.
 """
 
 from __future__ import annotations
 
 import argparse
-import fcntl
 import json
 import logging
 import sys
 
-from knowledge.ingest import ingest
+from knowledge.ingest import complete_ingestion, servable
 from knowledge.retriever import Retriever
 from knowledge.settings import KnowledgeSettings
-
-
-def ingest_once(settings: KnowledgeSettings, retriever: Retriever) -> None:
-    """Several first searches at once must not ingest side by side: the first one builds, the rest wait."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with open(settings.data_dir / "ingest.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if retriever.store.chunks.count() == 0:
-            print("the knowledge store is empty: ingesting the default corpus first ...", file=sys.stderr)
-            ingest([settings.corpus_dir], settings, retriever.store)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,9 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     settings = KnowledgeSettings()
+    if not servable(settings):
+        complete_ingestion(settings)
     retriever = Retriever(settings)
-    if retriever.store.chunks.count() == 0:
-        ingest_once(settings, retriever)
     hits = retriever.search(args.question, max(1, args.k))
     if args.json:
         print(json.dumps([hit.as_json() for hit in hits], ensure_ascii=False))

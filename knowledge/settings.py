@@ -33,7 +33,13 @@ class KnowledgeSettings:
     llm_threads: int = field(default_factory=lambda: int(_env("LLM_THREADS", "2")))
     llm_temperature: float = field(default_factory=lambda: float(_env("LLM_TEMPERATURE", "0.1")))
     llm_max_tokens: int = field(default_factory=lambda: int(_env("LLM_MAX_TOKENS", "120")))
+    ingest_batch_files: int = field(default_factory=lambda: int(_env("CARELINE_INGEST_BATCH_FILES", "200")))
 
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def manifest_path(self) -> Path:
+        """Written last by a completed ingestion; without it the store is not served (docs/knowledge.md)."""
+        return self.data_dir / f"{self.collection}-manifest.json"

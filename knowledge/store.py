@@ -41,3 +41,12 @@ def open_store(settings: KnowledgeSettings) -> Store:
         keys=chroma.get_or_create_collection(f"{name}_keys", metadata=COSINE),
         files=chroma.get_or_create_collection(f"{name}_files"),
     )
+
+
+def reset_store(settings: KnowledgeSettings) -> Store:
+    """An empty store, for an ingestion restarted because the stored vectors were made with other settings."""
+    store = open_store(settings)
+    chroma = client(settings)
+    for collection in (store.chunks, store.keys, store.files):
+        chroma.delete_collection(collection.name)
+    return open_store(settings)
