@@ -12,12 +12,17 @@ export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_BLAS=OFF
 .PHONY: setup browser screenshots run test bench eval-triage eval-knowledge eval-privacy index lint model clean
 
 SECOND_OPINION := var/models/second_opinion.json
+QTYPE_MODEL := var/models/question_types.json
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed browser $(SECOND_OPINION)
+setup: $(VENV)/.installed $(RASA_VENV)/.installed browser $(SECOND_OPINION) $(QTYPE_MODEL)
 
 # The learned second opinion on triage, trained from the development vignettes (docs/triage.md).
 $(SECOND_OPINION): $(VENV)/.installed data/eval/triage_dev.jsonl data/eval/triage_dev2.jsonl data/eval/triage_dev3.jsonl data/triage/second_opinion.yml scripts/train_second_opinion.py
 	$(PY) -m scripts.train_second_opinion
+
+# The question-type classifier, trained on MedQuAD's own labelled questions (docs/knowledge.md).
+$(QTYPE_MODEL): $(VENV)/.installed data/knowledge/question_types.yml scripts/train_qtype.py
+	$(PY) -m scripts.train_qtype
 
 # Debian's chromium for the browser tests and screenshots (Playwright never downloads a browser here).
 browser:

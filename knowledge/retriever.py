@@ -13,6 +13,7 @@ from functools import cached_property
 
 from knowledge import embeddings
 from knowledge.bm25 import BM25, tokens
+from knowledge.question_types import QuestionTypes
 from knowledge.settings import KnowledgeSettings
 from knowledge.store import Store, open_store
 
@@ -40,10 +41,11 @@ class Hit:
 
 class Retriever:
     def __init__(self, settings: KnowledgeSettings | None = None, store: Store | None = None,
-                 weights: dict[str, float] | None = None):
+                 weights: dict[str, float] | None = None, question_types: QuestionTypes | None = None):
         self.settings = settings or KnowledgeSettings()
         self.store = store or open_store(self.settings)
         self.weights = weights or WEIGHTS
+        self.question_types = question_types or QuestionTypes(self.settings)
 
     @cached_property
     def corpus(self) -> dict:
@@ -85,6 +87,7 @@ class Retriever:
         if self.store.chunks.count():
             self.corpus  # noqa: B018 - builds or loads the cache
         embeddings.model(self.settings.embedding_model)
+        self.question_types.sections  # noqa: B018 - parses or loads the section types
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
         if self.store.chunks.count() == 0:
@@ -92,13 +95,16 @@ class Retriever:
         vector = embeddings.embed(self.settings.embedding_model, [query])[0]
         ranked, similarity = self._ranked_lists(query, vector)
         doc_scores, passage_scores = fuse(ranked, self.weights)
+        chances = self.question_types.probabilities(query, vector)
         order = sorted(doc_scores, key=lambda d: -doc_scores[d])[:k]
-        return [self._hit(self._best_passage(doc, passage_scores), doc_scores[doc], similarity.get(doc, 0.0))
-                for doc in order]
+        return [self._hit(self._best_passage(doc, passage_scores, chances), doc_scores[doc],
+                          similarity.get(doc, 0.0)) for doc in order]
 
-    def _best_passage(self, doc: str, passage_scores: dict[str, float]) -> str:
-        candidates = self.corpus["by_doc"][doc]
-        return max(candidates, key=lambda chunk_id: passage_scores.get(chunk_id, 0.0))
+    def _best_passage(self, doc: str, passage_scores: dict[str, float], chances: dict[str, float]) -> str:
+        """The document's passage that fused best, plus a bonus when its section answers this type of question."""
+        corpus = self.corpus
+        return max(corpus["by_doc"][doc], key=lambda chunk_id: passage_scores.get(chunk_id, 0.0)
+                   + self.question_types.section_bonus(chances, corpus["metas"][corpus["index"][chunk_id]]["citation"]))
 
     def _ranked_lists(self, query: str, vector: list[float]) -> tuple[dict, dict]:
         corpus = self.corpus

@@ -28,6 +28,8 @@ class KnowledgeSettings:
     chroma_url: str = field(default_factory=lambda: _env("CHROMA_URL", ""))
     collection: str = field(default_factory=lambda: _env("CARELINE_COLLECTION", "careline"))
     embedding_model: str = field(default_factory=lambda: _env("EMBEDDING_MODEL_PATH", "") or _default_embedding_model())
+    qtype_model: Path = field(default_factory=lambda: Path(_env(
+        "CARELINE_QTYPE_MODEL", str(ROOT / "var" / "models" / "question_types.json"))))
     llm_model: str = field(default_factory=lambda: _env("LLM_MODEL_PATH", ""))
     llm_context: int = field(default_factory=lambda: int(_env("LLM_CONTEXT", "2048")))
     llm_threads: int = field(default_factory=lambda: int(_env("LLM_THREADS", "2")))

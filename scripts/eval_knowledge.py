@@ -1,7 +1,10 @@
 """`make eval-knowledge`: retrieval and answer quality on data/eval/questions_dev.jsonl.
 
-Prints hit@1, hit@5 and MRR for the hybrid search and two baselines (plain
-dense search over MedQuAD questions, BM25 over answers alone), abstention
+Prints hit@1, hit@5 and MRR for the hybrid search, the hybrid without its
+question-type section bonus, and two baselines (plain dense search over MedQuAD
+questions, BM25 over answers alone); section hit@1 (the first hit is a right
+document and its section is of a type the question's hand-judged
+`section_types` accepts); abstention
 precision, unsupported-sentence rate, readability, and latency p50/p95.
 """
 
@@ -17,14 +20,18 @@ from pathlib import Path
 from knowledge import guard
 from knowledge.chain import Answerer
 from knowledge.loaders import document_part
+from knowledge.question_types import QuestionTypes
 from knowledge.retriever import WEIGHTS, Retriever
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "data" / "eval" / "questions_dev.jsonl"
+# name: (fusion weights, section-type bonus; None is the weight in data/knowledge/question_types.yml)
 SYSTEMS = {
-    "hybrid (CareLine)": WEIGHTS,
-    "dense over MedQuAD questions": {"dense_questions": 1.0},
-    "BM25 over answers": {"bm25_answers": 1.0},
+    "hybrid (CareLine)": (WEIGHTS, None),
+    "hybrid without section types": (WEIGHTS, 0.0),
+    "dense over MedQuAD questions": ({"dense_questions": 1.0}, 0.0),
+    "BM25 over answers": ({"bm25_answers": 1.0}, 0.0),
 }
+SWEEP = (0.0, 0.02, 0.05, 0.1, 0.2, 0.5)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -33,7 +40,8 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def retrieval(retriever: Retriever, questions: list[dict]) -> tuple[dict, list[float]]:
-    hit1 = hit5 = rr = 0.0
+    hit1 = hit5 = rr = section1 = 0.0
+    sections = retriever.question_types.sections
     latencies = []
     for q in questions:
         start = time.perf_counter()
@@ -43,9 +51,10 @@ def retrieval(retriever: Retriever, questions: list[dict]) -> tuple[dict, list[f
         if ranks:
             hit5 += 1
             hit1 += ranks[0] == 0
+            section1 += ranks[0] == 0 and sections.get(hits[0].id) in q["section_types"]
             rr += 1 / (ranks[0] + 1)
     n = len(questions)
-    return {"hit@1": hit1 / n, "hit@5": hit5 / n, "MRR": rr / n}, latencies
+    return {"hit@1": hit1 / n, "hit@5": hit5 / n, "MRR": rr / n, "section hit@1": section1 / n}, latencies
 
 
 def syllables(word: str) -> int:
@@ -89,17 +98,31 @@ def _passage_indexes(answerer: Answerer, citations: list[str]) -> list[int]:
     return [i for i, meta in enumerate(corpus["metas"]) if meta["citation"] in set(citations)]
 
 
+def sweep(answerable: list[dict]) -> None:
+    """Section hit@1 for several section-type bonus weights: how the YAML weight was chosen."""
+    retriever = Retriever()
+    print("| section-type bonus | hit@1 | section hit@1 |\n|---|---|---|")
+    for bonus in SWEEP:
+        retriever.question_types.bonus = bonus
+        scores, _ = retrieval(retriever, answerable)
+        print(f"| {bonus} | {scores['hit@1']:.3f} | {scores['section hit@1']:.3f} |")
+
+
 def main() -> int:
     questions = [json.loads(line) for line in QUESTIONS.read_text().splitlines() if line.strip()]
     answerable = [q for q in questions if q["answerable"]]
+    if "--sweep" in sys.argv:
+        sweep(answerable)
+        return 0
     print(f"{len(answerable)} answerable and {len(questions) - len(answerable)} unanswerable questions\n")
-    print("| retrieval | hit@1 | hit@5 | MRR | search p50 ms | search p95 ms |\n|---|---|---|---|---|---|")
-    for name, weights in SYSTEMS.items():
-        retriever = Retriever(weights=weights)
+    print("| retrieval | hit@1 | section hit@1 | hit@5 | MRR | search p50 ms | search p95 ms |\n"
+          "|---|---|---|---|---|---|---|")
+    for name, (weights, bonus) in SYSTEMS.items():
+        retriever = Retriever(weights=weights, question_types=QuestionTypes(bonus=bonus))
         retriever.warm()
         retrieval(retriever, answerable[:3])  # warm-up
         scores, latencies = retrieval(retriever, answerable)
-        print(f"| {name} | {scores['hit@1']:.3f} | {scores['hit@5']:.3f} | {scores['MRR']:.3f} | "
+        print(f"| {name} | {scores['hit@1']:.3f} | {scores['section hit@1']:.3f} | {scores['hit@5']:.3f} | {scores['MRR']:.3f} | "
               f"{percentile(latencies, 0.5):.0f} | {percentile(latencies, 0.95):.0f} |")
     answerer = Answerer()
     answerer.warm()

@@ -7,9 +7,10 @@ import sys
 
 import pytest
 
-from knowledge import guard
+from knowledge import embeddings, guard
 from knowledge.chain import Answerer, format_answer
 from knowledge.ingest import ingest
+from knowledge.question_types import QuestionTypes
 from knowledge.retriever import Hit, Retriever
 from knowledge.settings import KnowledgeSettings
 from tests.conftest import FIXTURE_DOCS
@@ -166,3 +167,44 @@ def test_a_deleted_file_leaves_the_store(docs, settings):
     report = ingest([docs], settings)
     assert report.removed == 1
     assert not Retriever(settings).store.chunks.get(where={"title": "Getting your flu shot"})["ids"]
+
+
+MEDQUAD = KnowledgeSettings().corpus_dir
+SHINGLES = ["7_SeniorHealth_QA/0000062.xml", "4_MPlus_Health_Topics_QA/0000812.xml", "6_NINDS_QA/0000148.xml"]
+
+
+@pytest.fixture(scope="module")
+def question_types():
+    return QuestionTypes(KnowledgeSettings())
+
+
+def label(question_types, question):
+    return question_types.label(question, embeddings.embed(question_types.settings.embedding_model, [question])[0])
+
+
+def test_the_question_type_classifier_tells_treatment_from_spread(question_types):
+    assert label(question_types, "how is shingles treated") == "treatment"
+    assert label(question_types, "is shingles contagious") == "transmission"
+
+
+@pytest.fixture(scope="module")
+def shingles_settings(tmp_path_factory):
+    """MedQuAD's three Shingles documents, ingested from the shared corpus into a store of their own."""
+    root = tmp_path_factory.mktemp("shingles")
+    for name in SHINGLES:
+        (root / "medquad" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(MEDQUAD / name, root / "medquad" / name)
+    settings = KnowledgeSettings(data_dir=root / "data")
+    ingest([root / "medquad"], settings)
+    return settings
+
+
+def test_a_question_about_spread_gets_the_section_on_spread_not_prevalence(shingles_settings):
+    """Without the section-type bonus these three documents put the prevalence section ("Who is at risk") first."""
+    retriever = Retriever(shingles_settings)
+    first = retriever.search("is shingles contagious to my grandkids", 3)[0]
+    section = " ".join(text for text, meta in zip(retriever.corpus["texts"], retriever.corpus["metas"])
+                       if meta["citation"] == first.id)
+    assert first.title == "Shingles"
+    assert "less contagious than chickenpox" in section
+    assert retriever.question_types.sections[first.id] != "susceptibility"  # MedQuAD's "who gets it, how often"
