@@ -10,12 +10,12 @@ do not know and offer a nurse.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from langchain_core.prompts import PromptTemplate
 from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda
 
-from knowledge import guard, llm, refusals
+from knowledge import guard, llm, refusals, sentences
 from knowledge.ingest import Library
 from knowledge.retriever import Hit, Retriever
 from knowledge.settings import KnowledgeSettings
@@ -23,7 +23,6 @@ from knowledge.settings import KnowledgeSettings
 PASSAGES = 3
 PASSAGE_CHARS = 700
 MIN_SIMILARITY = 0.52  # calibrated on data/eval/questions_dev.jsonl, see docs/knowledge.md
-FALLBACK_SENTENCES = 3
 MAX_SENTENCES = 4
 NOT_ADVICE = "This is general information, not medical advice. A nurse can help with your own situation."
 DONT_KNOW = ("I'm sorry, I don't know: the documents I trust don't cover this question. "
@@ -57,7 +56,7 @@ def build_chain(retriever: Retriever, settings: KnowledgeSettings, ready: Callab
 
     def retrieve(state: dict) -> dict:
         hits = [] if state["refusal"] else retriever.search(state["question"], PASSAGES)
-        return {**state, "hits": hits}
+        return {**state, "hits": answering_first(retriever, state["question"], hits)}
 
     def sufficient(state: dict) -> bool:
         return bool(state["hits"]) and state["hits"][0].similarity >= MIN_SIMILARITY
@@ -84,12 +83,22 @@ def build_chain(retriever: Retriever, settings: KnowledgeSettings, ready: Callab
             | RunnableLambda(answer))
 
 
+def answering_first(retriever: Retriever, question: str, hits: list[Hit]) -> list[Hit]:
+    """The top passage becomes the sentences of its whole section that answer the question (knowledge/sentences.py)."""
+    if not hits:
+        return hits
+    section = sentences.section_text(retriever.corpus, hits[0].id)
+    picked = sentences.answering(retriever.settings.embedding_model, question, hits[0].title, section,
+                                 MAX_SENTENCES)
+    return [replace(hits[0], text=" ".join(picked) or hits[0].text), *hits[1:]]
+
+
 def format_answer(checked: guard.Checked, hits: list[Hit]) -> Answer:
     kept = checked.sentences[:MAX_SENTENCES]
     kind = "answer"
     if not kept:
         kind = "extractive"
-        kept = [(s, 1) for s in guard.sentences(hits[0].text)[:FALLBACK_SENTENCES]]
+        kept = [(s, 1) for s in guard.sentences(hits[0].text)[:MAX_SENTENCES]]
     used = sorted({n for _, n in kept})
     body = " ".join(f"{sentence} [{used.index(n) + 1}]" for sentence, n in kept)
     sources = "\n".join(f"[{i}] {hits[n - 1].title}: {hits[n - 1].url}" for i, n in enumerate(used, 1))

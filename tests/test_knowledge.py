@@ -208,3 +208,10 @@ def test_a_question_about_spread_gets_the_section_on_spread_not_prevalence(shing
     assert first.title == "Shingles"
     assert "less contagious than chickenpox" in section
     assert retriever.question_types.sections[first.id] != "susceptibility"  # MedQuAD's "who gets it, how often"
+
+
+def test_the_answer_to_a_spread_question_shows_the_sentences_on_spread_not_prevalence(shingles_settings):
+    """The section's chunk that retrieval picks ends at "Is Shingles Contagious?"; the answer is in the next chunk."""
+    text = Answerer(shingles_settings).answer("is shingles contagious to my grandkids?").text.lower()
+    assert "contagious" in text or "spread" in text
+    assert "fifty percent of all americans" not in text
