@@ -7,7 +7,6 @@ identity vault and hands the page the conversation's token; anything else
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 from pathlib import Path
@@ -17,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from channels.settings import Settings
 from channels.store import conversation_tokens, vault
-from channels.store.db import session
+from channels.store.db import digest, session
 from channels.store.models import UsedLaunch
 
 REQUIRED = ["sub", "exp", "iat", "aud"]
@@ -62,7 +61,7 @@ def launch(token: str, settings: Settings) -> tuple[str, str]:
 def _spend(launch: str) -> None:
     """A launch opens its conversation once; a replayed link would take the conversation from the patient."""
     with session() as db:
-        db.add(UsedLaunch(launch_hash=hashlib.sha256(launch.encode()).hexdigest()))
+        db.add(UsedLaunch(launch_hash=digest(launch)))
         try:
             db.commit()
         except IntegrityError as err:

@@ -5,7 +5,6 @@ Deleting a row ends the session for every copy of its cookie, which a signed cli
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from flask_login import UserMixin
 from sqlalchemy import delete, select
 
-from channels.store.db import session
+from channels.store.db import digest, session
 from channels.store.models import ConsoleSession, User
 
 
@@ -33,15 +32,11 @@ class Nurse(UserMixin):
         return self.role == "admin"
 
 
-def _hash(session_id: str) -> str:
-    return hashlib.sha256(session_id.encode()).hexdigest()
-
-
 def start(user: User, idle_timeout_s: float) -> Nurse:
     session_id = secrets.token_urlsafe(32)
     with session() as db:
         db.execute(delete(ConsoleSession).where(ConsoleSession.last_seen < _idle_since(idle_timeout_s)))
-        db.add(ConsoleSession(id_hash=_hash(session_id), username=user.username))
+        db.add(ConsoleSession(id_hash=digest(session_id), username=user.username))
         db.commit()
     return Nurse(session_id, user.username, user.role)
 
@@ -52,11 +47,11 @@ def load(session_id: str, idle_timeout_s: float, activity: bool) -> Nurse | None
     Only activity renews the session: a background refresh must not keep an unattended console open.
     """
     with session() as db:
-        row = db.scalar(select(ConsoleSession).where(ConsoleSession.id_hash == _hash(session_id),
+        row = db.scalar(select(ConsoleSession).where(ConsoleSession.id_hash == digest(session_id),
                                                      ConsoleSession.last_seen >= _idle_since(idle_timeout_s)))
         user = row and db.get(User, row.username)
         if user is None:
-            db.execute(delete(ConsoleSession).where(ConsoleSession.id_hash == _hash(session_id)))
+            db.execute(delete(ConsoleSession).where(ConsoleSession.id_hash == digest(session_id)))
             db.commit()
             return None
         if activity:
@@ -67,7 +62,7 @@ def load(session_id: str, idle_timeout_s: float, activity: bool) -> Nurse | None
 
 def end(session_id: str) -> None:
     with session() as db:
-        db.execute(delete(ConsoleSession).where(ConsoleSession.id_hash == _hash(session_id)))
+        db.execute(delete(ConsoleSession).where(ConsoleSession.id_hash == digest(session_id)))
         db.commit()
 
 

@@ -6,14 +6,13 @@ never does. The first turn issues it, every later request must present it.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
-from channels.store.db import session
+from channels.store.db import digest, session
 from channels.store.models import ConversationToken
 
 
@@ -21,15 +20,11 @@ class AlreadyIssued(Exception):
     """The conversation has a token already: whoever asks again is not its patient."""
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue(conversation_id: str) -> str:
     """A token for a new conversation; atomic, so of two first turns racing for one id only one gets it."""
     token = secrets.token_urlsafe(32)
     with session() as db:
-        db.add(ConversationToken(conversation_id=conversation_id, token_hash=_digest(token)))
+        db.add(ConversationToken(conversation_id=conversation_id, token_hash=digest(token)))
         try:
             db.commit()
         except IntegrityError as err:
@@ -44,9 +39,9 @@ def reissue(conversation_id: str) -> str:
     with session() as db:
         row = db.get(ConversationToken, conversation_id)
         if row:
-            row.token_hash = _digest(token)
+            row.token_hash = digest(token)
         else:
-            db.add(ConversationToken(conversation_id=conversation_id, token_hash=_digest(token)))
+            db.add(ConversationToken(conversation_id=conversation_id, token_hash=digest(token)))
         db.commit()
     return token
 
@@ -60,4 +55,4 @@ def revoke(conversation_id: str) -> None:
 def matches(conversation_id: str, token: str) -> bool:
     with session() as db:
         row = db.get(ConversationToken, conversation_id)
-    return hmac.compare_digest(row.token_hash if row else "", _digest(token))
+    return hmac.compare_digest(row.token_hash if row else "", digest(token))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -54,3 +55,9 @@ def migrate(target: Engine) -> None:
 
 def session(url: str | None = None) -> Session:
     return sessionmaker(engine(url), expire_on_commit=False)()
+
+
+def digest(secret: str) -> str:
+    """How a random secret (a conversation token, a console session id, a launch link) is stored: its SHA-256.
+    The secrets carry 256 random bits, so a fast hash is enough, and a copy of the database opens nothing."""
+    return hashlib.sha256(secret.encode()).hexdigest()
