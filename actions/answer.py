@@ -10,20 +10,24 @@ import asyncio
 import logging
 import re
 import threading
-from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import NEXT_STEPS
-from actions.safety import SafeAction
+from actions.triage import findings
 
 log = logging.getLogger(__name__)
 QUESTION = re.compile(
     r"\?\s*$|^\s*(?:what|whats|what's|how|why|when|where|which|who|is|are|can|could|should|does|do|will|would)\b",
     re.I)
 BARE_REQUEST = re.compile(r"^\W*(?:/ask_question|i have a question|can i ask (?:you )?a question|question)\W*$", re.I)
+# Someone telling what they (or the person they care for) have or feel: "my son has", "I've been", "my knee hurts".
+OWN_SYMPTOMS = re.compile(
+    r"\b(?:i|i'm|im|i've|ive|i am|we|he|she|they|he's|she's|my|our|his|her|their)\s+(?:\w+\s+){0,2}?"
+    r"(?:have|has|had|having|got|getting|am|is|are|was|were|feel|feels|felt|feeling|been|keep|keeps|can't|cannot|"
+    r"hurts?|hurting|aches?|aching|woke|started|developed|noticed)\b", re.I)
 
 _answerer = None
 _lock = threading.Lock()
@@ -55,15 +59,26 @@ def looks_like_question(text: str) -> bool:
     return bool(QUESTION.search(text)) and not BARE_REQUEST.match(text)
 
 
-async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+def is_general_question(text: str) -> bool:
+    """A health question to answer from documents, not a description of symptoms phrased as a question.
+
+    "is shingles contagious to my grandkids?" is answered; "my son has a rash, is it contagious?"
+    is a symptom check. Red flags are checked before this, so an alarming question never gets here.
+    """
+    return looks_like_question(text) and not (OWN_SYMPTOMS.search(text) and findings.present(text))
+
+
+async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker,
+                          buttons: list[dict] | None = NEXT_STEPS) -> list[EventType]:
+    """Answers the latest message; `buttons` None while an intake is waiting for its next question."""
     question = tracker.latest_message.get("text") or ""
     try:
         result = await asyncio.to_thread(_answer, question)
     except Exception:
         log.exception("answering failed")
-        dispatcher.utter_message(response="utter_answer_unavailable", buttons=NEXT_STEPS)
+        dispatcher.utter_message(response="utter_answer_unavailable", buttons=buttons or [])
         return [SlotSet("awaiting_question", False)]
-    dispatcher.utter_message(text=result.text, buttons=NEXT_STEPS)
+    dispatcher.utter_message(text=result.text, buttons=buttons or [])
     state = {**result.state(), "message_id": tracker.latest_message.get("message_id")}
     return [SlotSet("answer", state), SlotSet("awaiting_question", False)]
 
@@ -72,18 +87,6 @@ def _answer(question: str):
     model = answerer()
     with _lock:
         return model.answer(question)
-
-
-class ActionAnswerQuestion(SafeAction, Action):
-    def name(self) -> str:
-        return "action_answer_question"
-
-    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: dict[str, Any]) -> list[EventType]:
-        if BARE_REQUEST.match(tracker.latest_message.get("text") or ""):
-            dispatcher.utter_message(response="utter_ask_question")
-            return [SlotSet("awaiting_question", True)]
-        return await answer_question(dispatcher, tracker)
 
 
 warm_in_background()

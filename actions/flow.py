@@ -9,11 +9,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer import answer_question, looks_like_question
+from actions.answer import BARE_REQUEST, answer_question, is_general_question
 from actions.escalate import escalate, priority_for
-from actions.replies import NEXT_STEPS, triage_text
+from actions.intake import stated_who
+from actions.replies import NEXT_STEPS, SYMPTOM_CHECK, triage_text
 from actions.safety import SafeAction
-from actions.triage import engine, second_opinion
+from actions.triage import engine, findings, second_opinion
 from actions.triage.facts import facts_from_slots
 
 
@@ -26,6 +27,19 @@ def start_over(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Event
     dispatcher.utter_message(response="utter_start_over")
     consent = [SlotSet("consent", True)] if tracker.get_slot("consent") is True else []
     return [AllSlotsReset(), *consent, FollowupAction("intake_form")]
+
+
+def start_intake(tracker: Tracker, text: str) -> list[EventType]:
+    """Symptoms told outside the intake become its main problem, so the patient is not asked again."""
+    if tracker.get_slot("chief_complaint") is None and findings.present(text):
+        who = [SlotSet(slot, value) for slot, value in stated_who(text, tracker).items()]
+        return [SlotSet("chief_complaint", text), *who, FollowupAction("intake_form")]
+    return [FollowupAction("intake_form")]
+
+
+def answer_buttons(tracker: Tracker) -> list[dict]:
+    """Before any triage, an answer comes with the offer of a symptom check."""
+    return NEXT_STEPS if tracker.get_slot("triage") else SYMPTOM_CHECK
 
 
 def stop(dispatcher: CollectingDispatcher) -> list[EventType]:
@@ -93,6 +107,9 @@ class ActionCompleteIntake(Action):
             return events + start_over(dispatcher, tracker)
         if command == "nurse":
             return events + escalate(dispatcher, tracker, nurse_priority(tracker))
+        if command == "asked":
+            dispatcher.utter_message(response="utter_offer_symptom_check", buttons=SYMPTOM_CHECK)
+            return events
         if tracker.get_slot("consent") is False:
             dispatcher.utter_message(response="utter_consent_declined")
             return events + [AllSlotsReset()]
@@ -109,16 +126,43 @@ class ActionFollowup(SafeAction, Action):
         text = tracker.latest_message.get("text") or ""
         if tracker.get_slot("escalation") and ASKS_FOR_NEWS.search(text):
             return news(dispatcher, tracker)
-        if tracker.get_slot("awaiting_question") or looks_like_question(text):
-            return await answer_question(dispatcher, tracker)
+        if tracker.get_slot("awaiting_question") or is_general_question(text):
+            return await answer_question(dispatcher, tracker, answer_buttons(tracker))
         if tracker.get_slot("triage") is None:
-            return [FollowupAction("intake_form")]
+            return start_intake(tracker, text)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "inform":
             dispatcher.utter_message(response="utter_new_problem", buttons=NEXT_STEPS)
         else:
             dispatcher.utter_message(response="utter_anything_else", buttons=NEXT_STEPS)
         return []
+
+
+class ActionAnswerQuestion(SafeAction, Action):
+    def name(self) -> str:
+        return "action_answer_question"
+
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: dict[str, Any]) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        if BARE_REQUEST.match(text):
+            dispatcher.utter_message(response="utter_ask_question")
+            return [SlotSet("awaiting_question", True)]
+        if tracker.get_slot("triage") is None and not is_general_question(text) and findings.present(text):
+            return start_intake(tracker, text)  # symptoms told as a question: "I have a rash, is it bad?"
+        return await answer_question(dispatcher, tracker, answer_buttons(tracker))
+
+
+class ActionCheckSymptoms(SafeAction, Action):
+    """The "Check my symptoms" button: the intake, or a new episode after a triage."""
+
+    def name(self) -> str:
+        return "action_check_symptoms"
+
+    async def respond(self, dispatcher, tracker, domain):
+        if tracker.get_slot("triage") is not None:
+            return start_over(dispatcher, tracker)
+        return [FollowupAction("intake_form")]
 
 
 class ActionStartOver(SafeAction, Action):

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions import commands, parsing, red_flags
+from actions.answer import answer_question, is_general_question
 from actions.triage import engine, findings
 from actions.triage.facts import UNKNOWN, facts_from_slots
 
@@ -77,6 +78,8 @@ class ValidateIntakeForm(FormValidationAction):
             # An emergency ends the form; the complaint that raised it is kept for the nurses.
             kept = [e for e in pending if e["name"] != "chief_complaint"]
             return kept + [SlotSet("findings", found), SlotSet("requested_slot", None)]
+        if is_general_question(text) and not _answers(tracker.get_slot("requested_slot"), text):
+            return pending + await _answer_aside(dispatcher, tracker)
         events = await super().run(dispatcher, tracker, domain)
         answered = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
         found = sorted(set(found) | set(answered.get("findings") or []))
@@ -100,7 +103,7 @@ class ValidateIntakeForm(FormValidationAction):
             return {"consent": None}
         slots: dict[str, Any] = {"consent": answer}
         if answer and findings.present(str(value)):
-            slots.update({"chief_complaint": str(value), **_who(str(value), tracker)})
+            slots.update({"chief_complaint": str(value), **stated_who(str(value), tracker)})
         return slots
 
     def validate_chief_complaint(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -108,7 +111,7 @@ class ValidateIntakeForm(FormValidationAction):
         text = str(value).strip()
         meaningful = findings.present(text) or (len(text.split()) >= 2 and parsing.parse_yes_no(text) is None)
         if meaningful:
-            return {"chief_complaint": text, **_who(text, tracker)}
+            return {"chief_complaint": text, **stated_who(text, tracker)}
         return self._reask_or_unknown("chief_complaint", dispatcher, tracker)
 
     def validate_red_flag(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
@@ -138,6 +141,24 @@ class ValidateIntakeForm(FormValidationAction):
         return {slot: None, "reasked": reasked + [slot]}
 
 
+def _answers(slot: str | None, text: str) -> bool:
+    """The message, though phrased as a question, is an answer to the form's question ("am I 70?")."""
+    if slot in (None, "chief_complaint"):
+        return False
+    parse = PARSERS.get(slot, parsing.parse_yes_no)
+    return parsing.is_unsure(text) or parse(text) is not None
+
+
+async def _answer_aside(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """A health question in the intake is answered. Asked instead of the main problem, it ends the
+    intake with an offer of a symptom check; asked later, the intake asks its question again."""
+    requested = tracker.get_slot("requested_slot")
+    events = await answer_question(dispatcher, tracker, buttons=None)
+    if requested == "chief_complaint":
+        return events + [SlotSet("command", "asked"), SlotSet("requested_slot", None)]
+    return events + [SlotSet("requested_slot", requested)]
+
+
 def _answers_the_form(tracker: Tracker) -> bool:
     """True when the latest user message is a reply to the form's question.
 
@@ -148,7 +169,7 @@ def _answers_the_form(tracker: Tracker) -> bool:
     return len(actions) >= 2 and actions[-2] in ("action_listen", "action_extract_slots")
 
 
-def _who(text: str, tracker: Tracker) -> dict[str, Any]:
+def stated_who(text: str, tracker: Tracker) -> dict[str, Any]:
     """The age and sex a narrative states, so the form does not ask for them again."""
     age, sex = parsing.age_and_sex_in_narrative(text)
     known = {"age": age, "sex": sex}

@@ -10,6 +10,12 @@ NEXT_STEPS = [
     {"title": "Talk to a nurse", "payload": "/request_nurse"},
     {"title": "Start over", "payload": "/start_over"},
 ]
+# After a question answered before any symptom check: offer one (issue 11, item 4).
+SYMPTOM_CHECK = [
+    {"title": "Check my symptoms", "payload": "/check_symptoms"},
+    {"title": "Ask another question", "payload": "/ask_question"},
+    {"title": "Talk to a nurse", "payload": "/request_nurse"},
+]
 
 
 def triage_text(triage: Triage) -> str:

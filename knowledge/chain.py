@@ -1,10 +1,13 @@
 """The answer chain (LangChain LCEL), top to bottom as the data flows:
 
-refuse? -> retrieve -> enough evidence? -> generate (llama.cpp) -> guard -> format with citations.
+refuse? -> retrieve -> enough evidence? -> answers the kind of question asked? -> the section's
+sentences that answer it -> plain enough? else rephrase (llama.cpp) -> guard -> format with citations.
 
-The model is small and will copy or invent; the guard decides what is shown.
-If nothing survives, the best passage is quoted; with weak evidence we say we
-do not know and offer a nurse.
+The model is small and will copy or invent; the guard decides what is shown: a
+rephrasing is shown only when every sentence of it is supported, else the chosen
+sentences are quoted. With weak evidence we say we do not know; when the
+documents do not answer this kind of question we say what they leave out; both
+offer a nurse.
 """
 
 from __future__ import annotations
@@ -17,21 +20,22 @@ from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda
 
 from knowledge import guard, llm, refusals, sentences
 from knowledge.ingest import Library
+from knowledge.readability import grade
 from knowledge.retriever import Hit, Retriever
 from knowledge.settings import KnowledgeSettings
 
 PASSAGES = 3
-PASSAGE_CHARS = 700
 MIN_SIMILARITY = 0.52  # calibrated on data/eval/questions_dev.jsonl, see docs/knowledge.md
 MAX_SENTENCES = 4
+PLAIN_GRADE = 9.0  # Flesch-Kincaid grade up to which the chosen sentences are shown as written
+NURSE = "A nurse can help: choose \"Talk to a nurse\"."
 NOT_ADVICE = "This is general information, not medical advice. A nurse can help with your own situation."
-DONT_KNOW = ("I'm sorry, I don't know: the documents I trust don't cover this question. "
-             "A nurse can help: choose \"Talk to a nurse\".")
+DONT_KNOW = f"I'm sorry, I don't know: the documents I trust don't cover this question. {NURSE}"
 
 PROMPT = PromptTemplate.from_template(
-    "<start_of_turn>user\nAnswer the patient's question in two or three short, plain sentences, "
-    "using only these sources. Put the source number in brackets after each sentence, like [1].\n\n"
-    "{sources}\n\nQuestion: {question}<end_of_turn>\n<start_of_turn>model\n")
+    "<start_of_turn>user\nRewrite this health information for a patient in two or three short, plain "
+    "sentences. Keep its facts, add nothing. Put [1] after each sentence.\n\n"
+    "[1] {source}\n\nQuestion: {question}<end_of_turn>\n<start_of_turn>model\n")
 
 
 @dataclass
@@ -48,7 +52,11 @@ class Answer:
 
 
 def build_chain(retriever: Retriever, settings: KnowledgeSettings, ready: Callable[[], bool]) -> Runnable:
-    """`ready` says whether the store holds a complete ingestion; a fragment is never answered from."""
+    """`ready` says whether the store holds a complete ingestion; a fragment is never answered from.
+
+    The model only rephrases the chosen sentences, and only when they read above PLAIN_GRADE;
+    its words are shown only when the guard accepts every sentence (issue 11, items 2 and 5).
+    """
 
     def refuse(state: dict) -> dict:
         kind = refusals.refusal(state["question"]) or (None if ready() else "preparing")
@@ -58,47 +66,61 @@ def build_chain(retriever: Retriever, settings: KnowledgeSettings, ready: Callab
         hits = [] if state["refusal"] else retriever.search(state["question"], PASSAGES)
         return {**state, "hits": answering_first(retriever, state["question"], hits)}
 
-    def sufficient(state: dict) -> bool:
-        return bool(state["hits"]) and state["hits"][0].similarity >= MIN_SIMILARITY
+    def needs_rephrasing(state: dict) -> bool:
+        return sufficient(state["hits"]) and not state["hits"][0].unanswered and grade(state["hits"][0].text) > PLAIN_GRADE
 
-    def generate(state: dict) -> dict:
-        sources = "\n\n".join(f"[{n}] {h.text[:PASSAGE_CHARS]}" for n, h in enumerate(state["hits"], 1))
-        prompt = PROMPT.format(sources=sources, question=state["question"])
-        return {**state, "draft": llm.complete(settings, prompt)}
-
-    def check(state: dict) -> dict:
-        return {**state, "checked": guard.check(state["draft"], [h.text for h in state["hits"]])}
+    def rephrase(state: dict) -> dict:
+        top = state["hits"][0].text
+        draft = llm.complete(settings, PROMPT.format(source=top, question=state["question"]))
+        return {**state, "checked": guard.check(draft, [top])}
 
     def answer(state: dict) -> Answer:
+        hits = state["hits"]
         if state["refusal"]:
-            return Answer(f"{refusals.REASONS[state['refusal']]} A nurse can help: choose \"Talk to a nurse\".",
-                          kind="refusal")
-        if "checked" not in state:
+            return Answer(f"{refusals.REASONS[state['refusal']]} {NURSE}", kind="refusal")
+        if not sufficient(hits):
             return Answer(DONT_KNOW)
-        return format_answer(state["checked"], state["hits"])
+        if hits[0].unanswered:
+            return unaddressed(retriever, hits[0])
+        return shown(state.get("checked"), hits)
 
-    answer_path = RunnableLambda(generate) | RunnableLambda(check)
     return (RunnableLambda(refuse) | RunnableLambda(retrieve)
-            | RunnableBranch((sufficient, answer_path), RunnableLambda(lambda s: s))
+            | RunnableBranch((needs_rephrasing, RunnableLambda(rephrase)), RunnableLambda(lambda s: s))
             | RunnableLambda(answer))
 
 
+def sufficient(hits: list[Hit]) -> bool:
+    return bool(hits) and hits[0].similarity >= MIN_SIMILARITY
+
+
 def answering_first(retriever: Retriever, question: str, hits: list[Hit]) -> list[Hit]:
-    """The top passage becomes the sentences of its whole section that answer the question (knowledge/sentences.py)."""
+    """The first close-enough hit whose section answers this kind of question leads, as the sentences
+    of its whole section that answer the question (knowledge/sentences.py)."""
     if not hits:
         return hits
-    section = sentences.section_text(retriever.corpus, hits[0].id)
-    picked = sentences.answering(retriever.settings.embedding_model, question, hits[0].title, section,
-                                 MAX_SENTENCES)
-    return [replace(hits[0], text=" ".join(picked) or hits[0].text), *hits[1:]]
+    lead = next((h for h in hits if not h.unanswered and h.similarity >= MIN_SIMILARITY), hits[0])
+    section = sentences.section_text(retriever.corpus, lead.id)
+    picked = sentences.answering(retriever.settings.embedding_model, question, lead.title, section, MAX_SENTENCES)
+    return [replace(lead, text=" ".join(picked) or lead.text), *(h for h in hits if h is not lead)]
 
 
-def format_answer(checked: guard.Checked, hits: list[Hit]) -> Answer:
+def unaddressed(retriever: Retriever, hit: Hit) -> Answer:
+    """Better to say what the trusted documents leave out than to show a neighbouring fact."""
+    missing = retriever.question_types.config["says"].get(hit.unanswered, "the answer to this question about {topic}")
+    return Answer(f"The documents I trust don't say {missing.format(topic=hit.title)}. {NURSE}", kind="unaddressed")
+
+
+def shown(rephrased: guard.Checked | None, hits: list[Hit]) -> Answer:
+    """The rephrasing if the guard accepted all of it, else the chosen sentences as the document wrote them."""
+    if rephrased and rephrased.sentences and not rephrased.dropped:
+        return format_answer(rephrased, hits)
+    quoted = guard.Checked([(s, 1) for s in guard.sentences(hits[0].text)[:MAX_SENTENCES]],
+                           rephrased.dropped if rephrased else 0)
+    return format_answer(quoted, hits, "extractive")
+
+
+def format_answer(checked: guard.Checked, hits: list[Hit], kind: str = "answer") -> Answer:
     kept = checked.sentences[:MAX_SENTENCES]
-    kind = "answer"
-    if not kept:
-        kind = "extractive"
-        kept = [(s, 1) for s in guard.sentences(hits[0].text)[:MAX_SENTENCES]]
     used = sorted({n for _, n in kept})
     body = " ".join(f"{sentence} [{used.index(n) + 1}]" for sentence, n in kept)
     sources = "\n".join(f"[{i}] {hits[n - 1].title}: {hits[n - 1].url}" for i, n in enumerate(used, 1))

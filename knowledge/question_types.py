@@ -100,5 +100,21 @@ class QuestionTypes:
         kind = self.sections.get(citation)
         if not kind or not self.bonus:
             return 0.0
-        related = self.config["related"]
-        return self.bonus * sum(p for t, p in chances.items() if kind in related.get(t, [t]))
+        return self.bonus * sum(p for t, p in chances.items() if kind in self.answering_types(t))
+
+    def answering_types(self, asked: str) -> list[str]:
+        return self.config["related"].get(asked, [asked])
+
+    def unanswered(self, chances: dict[str, float], citation: str) -> str | None:
+        """The type the question surely asks when this section is not of a type that answers it, else None.
+
+        Only a confident classifier says "not answered": a wrong guess must not hide a good passage.
+        Sections of documents without MedQuAD types (local leaflets) answer whatever they are asked.
+        """
+        kind = self.sections.get(citation)
+        if not kind or not chances:
+            return None
+        asked = max(chances, key=chances.get)
+        if chances[asked] < self.config["confident"] or asked in self.config["any_section"]:
+            return None
+        return None if kind in self.answering_types(asked) else asked

@@ -8,7 +8,7 @@ the document level, and the best passage of each document is returned.
 from __future__ import annotations
 
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from knowledge import embeddings
@@ -33,6 +33,7 @@ class Hit:
     url: str
     text: str
     similarity: float
+    unanswered: str | None = None  # the type of question asked that this section does not answer
 
     def as_json(self) -> dict:
         return {"id": self.id, "score": round(self.score, 6), "title": self.title, "source": self.source,
@@ -97,8 +98,9 @@ class Retriever:
         doc_scores, passage_scores = fuse(ranked, self.weights)
         chances = self.question_types.probabilities(query, vector)
         order = sorted(doc_scores, key=lambda d: -doc_scores[d])[:k]
-        return [self._hit(self._best_passage(doc, passage_scores, chances), doc_scores[doc],
+        hits = [self._hit(self._best_passage(doc, passage_scores, chances), doc_scores[doc],
                           similarity.get(doc, 0.0)) for doc in order]
+        return [replace(hit, unanswered=self.question_types.unanswered(chances, hit.id)) for hit in hits]
 
     def _best_passage(self, doc: str, passage_scores: dict[str, float], chances: dict[str, float]) -> str:
         """The document's passage that fused best, plus a bonus when its section answers this type of question."""

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from knowledge import embeddings, guard
-from knowledge.chain import Answerer, format_answer
+from knowledge.chain import Answerer, format_answer, shown
 from knowledge.ingest import ingest
 from knowledge.question_types import QuestionTypes
 from knowledge.retriever import Hit, Retriever
@@ -215,3 +215,28 @@ def test_the_answer_to_a_spread_question_shows_the_sentences_on_spread_not_preva
     text = Answerer(shingles_settings).answer("is shingles contagious to my grandkids?").text.lower()
     assert "contagious" in text or "spread" in text
     assert "fifty percent of all americans" not in text
+
+
+def test_a_rephrasing_with_one_unsupported_sentence_is_not_shown_the_document_is_quoted_instead():
+    passage = "Blood thinners help prevent blood clots. Bleeding is the main side effect."
+    hit = Hit("doc-1", 1.0, "Blood thinners", "TestSource", "https://example.org/blood-thinners", passage, 0.9)
+    rephrased = guard.check("Blood thinners stop clots forming [1]. They also cure diabetes in most patients [1].",
+                            [passage])
+    answer = shown(rephrased, [hit])
+    assert answer.kind == "extractive" and "diabetes" not in answer.text
+    assert answer.text.startswith("Blood thinners help prevent blood clots. [1] Bleeding is the main side effect. [1]")
+
+
+def test_a_rephrasing_the_guard_accepts_whole_is_shown():
+    passage = "Blood thinners help prevent blood clots. Bleeding is the main side effect."
+    hit = Hit("doc-1", 1.0, "Blood thinners", "TestSource", "https://example.org/blood-thinners", passage, 0.9)
+    answer = shown(guard.check("Blood thinners help prevent blood clots [1].", [passage]), [hit])
+    assert answer.kind == "answer" and answer.text.startswith("Blood thinners help prevent blood clots. [1]\n")
+
+
+def test_a_question_the_documents_do_not_answer_says_what_they_leave_out(shingles_settings):
+    """The three Shingles documents have no section on inheritance: no neighbouring fact is shown instead."""
+    answer = Answerer(shingles_settings).answer("is shingles inherited?")
+    assert answer.kind == "unaddressed" and not answer.citations
+    assert answer.text.startswith("The documents I trust don't say whether Shingles runs in families.")
+    assert "nurse" in answer.text
