@@ -2,11 +2,7 @@
 
 from presidio_analyzer import Pattern, PatternRecognizer
 
-from channels.privacy.recognizers.patterns import after_keyword
-
-MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-DATE = (rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-        rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH},?\s+\d{{4}}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|{MONTH}\s+\d{{4}})")
+from channels.privacy.recognizers.patterns import DATE, after_keyword
 
 
 class DateOfBirthRecognizer(PatternRecognizer):

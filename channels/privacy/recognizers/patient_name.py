@@ -14,16 +14,43 @@ from spacy.lang.en.stop_words import STOP_WORDS
 RELATIVES = (r"daughter|son|wife|husband|mom|mother|mum|dad|father|baby|kid|child|brother|sister|grandson|granddaughter|"
              r"partner|friend|boyfriend|girlfriend|nephew|niece|aunt|uncle|grandma|grandpa|grandmother|grandfather|"
              r"neighbou?r|roommate|fiance|fiancee|toddler|boy|girl|patient|caregiver")
+# Names that are also everyday words: a name only after a cue ("Dr. Young", "my son Will", "pt Rose Hall"),
+# so "temp rose", "will update", "frank hematuria" and "red mark" stay.
+NAME_WORDS = {
+    "rose", "will", "mark", "hope", "bill", "grace", "frank", "summer", "daisy", "young", "brown", "hall", "iris",
+    "lily", "ivy", "holly", "dawn", "faith", "joy", "pearl", "ruby", "amber", "april", "may", "june", "autumn",
+    "heather", "violet", "robin", "jack", "gene", "sue", "pat", "bob", "ray", "don", "drew", "dean", "chase", "guy",
+    "miles", "sandy", "crystal", "angel", "white", "black", "green", "king", "wood", "bell", "hill", "ward", "stone",
+    "cook", "baker", "carter", "turner", "fisher", "hunter", "price", "long", "little", "bishop", "page", "park",
+    "lane", "fox", "rich", "sterling", "rusty", "buck", "penny", "sky", "river", "storm", "hazel", "olive", "poppy",
+}
+# Words after which a following word is read as a name; the case-normalised copy of a note capitalises it.
+CUE = (rf"(?:\b(?:pt|patient|dr|doctor|nurse|mr|mrs|ms|miss|prof|{RELATIVES}|it's|its|this is|i'm|spoke (?:with|to)|"
+       rf"called|signed|per|named|name is|dear|hi|hello|kin|nok|contact|(?:bed|rm|room)\s*\d+[a-z]?)|"
+       rf"(?:typed|written|sent|signed) by)\.?(?:[:,]?\s+\(?|\s*\()\s*")
+# Word endings of clinical and abstract nouns ("dysuria", "education", "nebulizer"), never a name.
+NOT_NAME_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ology", "itis", "uria", "emia", "aemia", "osis", "ectomy",
+                    "otomy", "oscopy", "algia", "ism", "ance", "ence", "izer", "iser", "ator", "ioner")
 # (trigger, score, strong): after a weak trigger ("i'm", "it's", "from") a lower-case word is taken as a
 # name only if spaCy calls it a proper noun.
 TRIGGERS = [
     (r"(?i)\b(?:my name is|my name's|name is|name's|i am called|call me|this is)\s+", 0.75, True),
     (r"(?i)\b(?:it's|its|it is|i'm|im|i am|signed|regards|thanks|thank you|cheers)\s+|(?im)^\s*from\s+", 0.7, False),
-    (r"(?m)^\s*[-\u2013\u2014~]\s*", 0.8, True),
+    (r"(?m)^\s*[-\u2013\u2014~]\s*(?=[A-Za-z][\w'\u2019-]*(?:\s+[A-Za-z][\w'\u2019-]*){0,2}\s*$)", 0.8, True),
     (rf"(?i)\bmy (?:{RELATIVES})(?:'s name is|\s+is called|\s+named|\s+called|,)?\s+", 0.8, True),
     (r"(?i)\b(?:dr|doctor|nurse|mr|mrs|ms|miss|mx|prof)\.?\s+", 0.85, True),
     (r"(?i)\bpatient(?: name)?:\s*", 0.85, True),
+    (r"(?i)\b(?:pt|patient|spoke (?:with|to)|per|next of kin|nok|(?:bed|rm|room)\s*\d+[a-z]?)[:,]?\s*\(?\s*", 0.7,
+     False),
+    (rf"(?i)\b(?:{RELATIVES})[:,]?\s+", 0.7, False),
+    (r"(?i)\b(?:dear|(?:typed|written|sent|signed) by)\s+", 0.8, True),
+    (r"(?i)\b(?:hi|hello|hey)\s+", 0.7, False),
 ]
+# A speaker in a pasted chat ("[10/2 08:20] Summer: pain 7/10") or a signature closing the text ("x Hope").
+SPEAKER = (r"(?m)(?:^\s*(?:\[[^\]\n]{1,30}\]\s*)?|[-\u2013\u2014~]\s*|\bx{1,3}\s+)([A-Z][a-z'\u2019-]+"
+           r"(?:\s+[A-Z][a-z'\u2019-]+)?)(?=\s*(?::\s|\Z))")
+# "HALL, MARGARET" / "Young, Alfred" at the start of a line or a field: surname, comma, given name.
+SURNAME_FIRST = r"(?m)(?:^|[-:|\u2013]\s*)\s*([A-Za-z][A-Za-z'\u2019-]+,\s+[A-Z][a-z'\u2019-]+)\b(?!,)"
 WEAK_NAME_POS = {"PROPN", "NOUN", "X", "INTJ"}
 NOT_A_NAME_POS = {"VERB", "AUX", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "PART", "NUM", "PUNCT"}
 NAME_TOKEN = r"[A-Za-z][A-Za-z'\u2019-]{1,24}"
@@ -41,8 +68,17 @@ NOT_NAMES = STOP_WORDS | {
     "there", "that", "this", "what", "who", "how", "hi", "hello", "hey", "yes", "no", "nope", "yeah", "please",
     "short", "numb", "unwell", "faint", "anemic", "suicidal", "drowsy", "wheezy", "clammy", "sweaty", "elderly",
     "obese", "single", "married", "divorced", "widowed", "retired", "disabled", "deaf", "blind", "vegan",
-    "bleeding", "embarrassed", "alright", "all", "curious", "stuck", "late",
+    "bleeding", "embarrassed", "alright", "all", "curious", "stuck", "late", "mr", "mrs", "ms", "mx", "miss", "dr",
+    "prof", "sir", "madam", "colleague", "colleagues", "team", "family", "doctor", "nurse", "patient", "parent",
+    "parents", "carer", "caregiver",
 }
+
+
+def english_words() -> frozenset[str]:
+    """The scrubber's English vocabulary (built once, from spaCy's lemmatizer tables)."""
+    from channels.privacy.scrubber import vocabulary
+
+    return vocabulary()["known"]
 
 
 class PatientNameRecognizer(EntityRecognizer):
@@ -57,29 +93,52 @@ class PatientNameRecognizer(EntityRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         doc = nlp_artifacts.tokens if nlp_artifacts else None
         results = []
+        for match in re.finditer(SURNAME_FIRST, text):
+            words = re.findall(r"[A-Za-z'\u2019-]+", match.group(1).lower())
+            if not any(w in self.excluded and w not in NAME_WORDS for w in words):
+                results.append(RecognizerResult("PERSON", match.start(1), match.end(1), 0.7))
+        for match in re.finditer(SPEAKER, text):
+            if self._speaker(match.group(1), match.start(1), match.end(1), doc):
+                results.append(RecognizerResult("PERSON", match.start(1), match.end(1), 0.7))
         for trigger, score, strong in self.triggers:
             for match in trigger.finditer(text):
                 span = self._name_after(text, match.end())
-                if span and self._looks_like_a_name(text, span, doc, strong):
+                if span and "\n" not in text[match.start():span[1]] and self._looks_like_a_name(text, span, doc, strong):
                     results.append(RecognizerResult("PERSON", span[0], span[1], score))
         return results
 
+    def _speaker(self, name: str, start: int, end: int, doc) -> bool:
+        """A label is a name when it is a name-word or a proper noun, not a heading ("Plan:", "Meds:")."""
+        words = name.lower().split()
+        if any(w in self.excluded and w not in NAME_WORDS or w.endswith(NOT_NAME_ENDINGS) for w in words):
+            return False
+        span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
+        return words[0] in NAME_WORDS or words[0] not in english_words() and span is not None \
+            and all(t.pos_ == "PROPN" for t in span)
+
     @staticmethod
     def _looks_like_a_name(text: str, span: tuple[int, int], doc, strong: bool) -> bool:
-        if text[span[0]].isupper():
-            return True
+        """Capitalised, or a lower-case word spaCy reads as a name; an everyday word ("per order", "pt alert",
+        "nurse phone note") only if spaCy calls it a proper noun."""
+        word = text[span[0]:span[1]].split()[0]
+        if word[0].isupper():
+            return not (word.isupper() and len(word) > 3 and word.lower() in english_words() and not strong)
         token = doc.char_span(span[0], span[1], alignment_mode="expand")[0] if doc is not None else None
         if token is None:
             return strong
+        if token.lower_ in english_words() and token.lower_ not in NAME_WORDS:
+            return token.pos_ == "PROPN"
         return token.pos_ in WEAK_NAME_POS or (strong and token.pos_ not in NOT_A_NAME_POS)
 
     def _name_after(self, text: str, start: int) -> tuple[int, int] | None:
         """Up to three name-like tokens; a lower-case second token only if it is not a common word."""
         end, taken = start, 0
-        for token in re.finditer(rf"\G\s*({NAME_TOKEN})", text, pos=start):
+        for token in re.finditer(rf"\G[ \t]*({NAME_TOKEN})", text, pos=start):
             word = token.group(1)
             lowered = word.lower().strip("'\u2019")
-            if lowered in self.excluded or (word.islower() and lowered.endswith(("ing", "ed"))):
+            name_word = lowered in NAME_WORDS and word[0].isupper()
+            if not name_word and (lowered in self.excluded or lowered.endswith(NOT_NAME_ENDINGS)
+                                  or (word.islower() and lowered.endswith(("ing", "ed")))):
                 break
             if taken and not word[0].isupper():
                 break

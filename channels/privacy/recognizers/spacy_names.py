@@ -8,7 +8,7 @@ import re
 
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-from channels.privacy.recognizers.patient_name import NOT_NAMES
+from channels.privacy.recognizers.patient_name import NOT_NAME_ENDINGS, NOT_NAMES
 
 
 class SpacyNameRecognizer(SpacyRecognizer):
@@ -39,6 +39,11 @@ class SpacyNameRecognizer(SpacyRecognizer):
 
     @staticmethod
     def _plausible(text, result, doc) -> bool:
+        """No digits ("G2P1") or clinical word endings ("frank hematuria", "Nebulizer", "Reoriented")."""
+        words = text[result.start:result.end].lower().split()
+        if re.search(r"\d", text[result.start:result.end]) or any(w.endswith(NOT_NAME_ENDINGS) for w in words) \
+                or len(words) == 1 and len(words[0]) > 5 and words[0].endswith(("ed", "ing")):
+            return False
         if text[result.start].isupper():
             return True
         if result.entity_type != "PERSON" or doc is None:
