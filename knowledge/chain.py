@@ -67,7 +67,8 @@ def build_chain(retriever: Retriever, settings: KnowledgeSettings, ready: Callab
         return {**state, "hits": answering_first(retriever, state["question"], hits)}
 
     def needs_rephrasing(state: dict) -> bool:
-        return sufficient(state["hits"]) and not state["hits"][0].unanswered and grade(state["hits"][0].text) > PLAIN_GRADE
+        return (settings.llm_rephrase and sufficient(state["hits"]) and not state["hits"][0].unanswered
+                and grade(state["hits"][0].text) > PLAIN_GRADE)
 
     def rephrase(state: dict) -> dict:
         top = state["hits"][0].text
@@ -140,7 +141,8 @@ class Answerer:
     def warm(self) -> None:
         if self.library.ready():
             self.retriever.warm()
-        llm.load(self.settings)
+        if self.settings.llm_rephrase:
+            llm.load(self.settings)
 
     def answer(self, question: str) -> Answer:
         return self.chain.invoke({"question": question})

@@ -95,26 +95,30 @@ class QuestionTypes:
         chances = self.probabilities(question, vector)
         return max(chances, key=chances.get) if chances else ""
 
-    def section_bonus(self, chances: dict[str, float], citation: str) -> float:
-        """The share of the question's type probability that this section's type answers, times the weight."""
-        kind = self.sections.get(citation)
-        if not kind or not self.bonus:
+    def section_bonus(self, chances: dict[str, float], citation: str, text: str) -> float:
+        """The share of the question's type probability that this passage answers, times the weight."""
+        if not self.bonus:
             return 0.0
-        return self.bonus * sum(p for t, p in chances.items() if kind in self.answering_types(t))
+        return self.bonus * sum(p for t, p in chances.items() if self.answers(t, citation, text))
 
-    def answering_types(self, asked: str) -> list[str]:
-        return self.config["related"].get(asked, [asked])
+    def answers(self, asked: str, citation: str, text: str) -> bool:
+        """A passage answers a type MedQuAD has no label for (how it spreads) when it uses one of the
+        words that answer it ("contagious"); any other type, when its section is of a type that answers it."""
+        words = self.config["answered_by_words"].get(asked)
+        if words:
+            return any(re.search(rf"\b{re.escape(word)}\b", text.lower()) for word in words)
+        kind = self.sections.get(citation)
+        return bool(kind) and kind in self.config["related"].get(asked, [asked])
 
-    def unanswered(self, chances: dict[str, float], citation: str) -> str | None:
-        """The type the question surely asks when this section is not of a type that answers it, else None.
+    def unanswered(self, chances: dict[str, float], citation: str, text: str) -> str | None:
+        """The type the question surely asks when this passage does not answer it, else None.
 
         Only a confident classifier says "not answered": a wrong guess must not hide a good passage.
-        Sections of documents without MedQuAD types (local leaflets) answer whatever they are asked.
+        Passages of documents without MedQuAD types (local leaflets) answer whatever they are asked.
         """
-        kind = self.sections.get(citation)
-        if not kind or not chances:
+        asked = max(chances, key=chances.get) if chances else ""
+        if not asked or (citation not in self.sections and asked not in self.config["answered_by_words"]):
             return None
-        asked = max(chances, key=chances.get)
         if chances[asked] < self.config["confident"] or asked in self.config["any_section"]:
             return None
-        return None if kind in self.answering_types(asked) else asked
+        return None if self.answers(asked, citation, text) else asked

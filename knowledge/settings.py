@@ -34,7 +34,10 @@ class KnowledgeSettings:
     llm_context: int = field(default_factory=lambda: int(_env("LLM_CONTEXT", "2048")))
     llm_threads: int = field(default_factory=lambda: int(_env("LLM_THREADS", "2")))
     llm_temperature: float = field(default_factory=lambda: float(_env("LLM_TEMPERATURE", "0.1")))
-    llm_max_tokens: int = field(default_factory=lambda: int(_env("LLM_MAX_TOKENS", "120")))
+    llm_max_tokens: int = field(default_factory=lambda: int(_env("LLM_MAX_TOKENS", "96")))
+    # The packaged 270M model repeats its instructions instead of rephrasing (docs/knowledge.md, "Speed"),
+    # so by default only a model the deployer configures is asked to rephrase.
+    llm_rephrase: bool = field(default_factory=lambda: _env("LLM_REPHRASE", "1" if _env("LLM_MODEL_PATH", "") else "0") == "1")
     ingest_batch_files: int = field(default_factory=lambda: int(_env("CARELINE_INGEST_BATCH_FILES", "200")))
 
     @property

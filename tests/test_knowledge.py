@@ -1,16 +1,19 @@
 """Ingestion, search, the honesty guard and the answer chain, on real Chroma and real models."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
-from knowledge import embeddings, guard
-from knowledge.chain import Answerer, format_answer, shown
+from knowledge import embeddings, guard, llm
+from knowledge.chain import PLAIN_GRADE, Answerer, answering_first, format_answer, shown
 from knowledge.ingest import ingest
 from knowledge.question_types import QuestionTypes
+from knowledge.readability import grade
 from knowledge.retriever import Hit, Retriever
 from knowledge.settings import KnowledgeSettings
 from tests.conftest import FIXTURE_DOCS
@@ -240,3 +243,21 @@ def test_a_question_the_documents_do_not_answer_says_what_they_leave_out(shingle
     assert answer.kind == "unaddressed" and not answer.citations
     assert answer.text.startswith("The documents I trust don't say whether Shingles runs in families.")
     assert "nurse" in answer.text
+
+
+def test_a_deployers_model_rephrases_hard_sentences_and_only_supported_sentences_are_shown(shingles_settings):
+    """The real llama.cpp model runs (LLM_REPHRASE=1); whatever it writes, nothing unsupported reaches the patient."""
+    answerer = Answerer(replace(shingles_settings, llm_rephrase=True))
+    question = "how is shingles treated?"
+    picked = answering_first(answerer.retriever, question, answerer.retriever.search(question, 3))[0].text
+    assert grade(picked) > PLAIN_GRADE
+    result = answerer.answer(question)
+    assert llm.load(answerer.settings).n_tokens > 0
+    assert result.kind in ("answer", "extractive") and result.grounded
+    body = re.sub(r"\s*\[\d+\]", "", result.text.split("\n\nSources:")[0])
+    assert all(guard.support(sentence, picked) >= guard.SUPPORT_THRESHOLD for sentence in guard.sentences(body))
+
+
+def test_the_packaged_model_is_not_asked_to_rephrase_by_default(shingles_settings):
+    assert not shingles_settings.llm_rephrase
+    assert Answerer(shingles_settings).answer("how is shingles treated?").kind == "extractive"
