@@ -2,7 +2,8 @@
 
 import pytest
 
-from channels.privacy.scrubber import case_view, find, scrub
+from channels.privacy.casing import case_view
+from channels.privacy.scrubber import find, scrub
 
 
 def _left(text: str) -> str:

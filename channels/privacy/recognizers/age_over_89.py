@@ -1,13 +1,19 @@
 """Ages over 89 are identifying under HIPAA: "I'm 92", "my 95 year old mother", "age 91", and the forms notes use:
-"92 yo", "92-year-old", "94 y/o F", "95YOM", "Age: 98", "pt is 93", "Rose Carter (96)", "Okafor, 91, lives".
+"92 yo", "92-year-old", "94 y/o F", "95YOM", "Age: 98", "pt is 93", "Rose Carter (96)", "Okafor, 91, lives", and
+the handover list form, a name then the age then a dash or colon ("rose pilkington 97 - poor night", "DAISY FENTON
+99: end of life care"), or a relative's age in brackets ("my father (95!)").
 Numbers that are readings ("sats 95", "HR 92", "95%") are left alone."""
 
 from presidio_analyzer import Pattern, PatternRecognizer
+from spacy.lang.en.stop_words import STOP_WORDS
 
 OVER_89 = r"(?:9\d|1[01]\d)"
 NOT_A_READING = r"(?!\s*(?:%|percent|lbs|pounds|kg|degrees|°|mg|f\b|/|over|bpm))"
 READINGS = (r"sats?|spo2|o2|hr|pulse|rate|bp|temp|weight|wt|glucose|bm|rr|score|bay|bed|room|rm|ward|unit|sodium|na|"
-            r"chloride|platelets?|plt|hgb|hb|hct|ldl|hdl|cholesterol|e?gfr|creatinine|ast|alt|iron|ferritin|tsh|calcium")
+            r"chloride|platelets?|plt|hgb|hb|hct|ldl|hdl|cholesterol|e?gfr|creatinine|ast|alt|iron|ferritin|tsh|calcium|"
+            r"map|bs|bgl|cbg|sugar|level|systolic|diastolic|sys|resp|ef|obs|news|fio2|sao2|reading|result|page|item")
+# A word before a bare number in a handover list that is no name: a reading or a function word ("were 95 - ").
+NOT_A_NAME = rf"{READINGS}|{'|'.join(sorted(w for w in STOP_WORDS if w.isalpha()))}"
 
 
 class AgeOver89Recognizer(PatternRecognizer):
@@ -20,6 +26,11 @@ class AgeOver89Recognizer(PatternRecognizer):
                                rf"{NOT_A_READING}", 0.85),
         Pattern("beside a name", rf"(?<=\b(?!(?i:{READINGS})\b)(?-i:[A-Z][a-z]+)\s*(?:,|\(|\s-)\s*){OVER_89}"
                                  rf"(?=\s*(?:,|\)|-\s))", 0.6),
+        Pattern("name, age, then a dash or colon", rf"(?<=\b(?!(?i:{NOT_A_NAME})\b)[A-Za-z][a-z]+[ \t]+){OVER_89}"
+                                                   rf"(?=[ \t]*(?:-[ \t]|:[ \t]))", 0.6),
+        Pattern("relative's age in brackets", rf"(?i)(?<=\b(?:mother|father|mom|mum|dad|grandma|grandpa|grandmother|"
+                                              rf"grandfather|husband|wife|aunt|uncle|nan|gran)\s*\(\s*){OVER_89}"
+                                              rf"(?=\s*[!?]*\s*\))", 0.8),
     ]
 
     def __init__(self):

@@ -4,17 +4,30 @@
 and, after words like "transferred to" or "seen at", a hospital's initials ("SMH") or a lower-case name
 ("at greenway pharmacy"). Generic units ("ICU", "stroke unit", "the clinic") name no place: a name needs
 at least one word that is not generic.
+
+Names start with "Royal", "Children's", "Mount" or a saint ("Royal Victoria", "Children's Mercy", "st joes" after
+"at"). In a note's header a lower-case name is a place without a context word (", kingfisher ward", "- oak tree
+house"), and so are the initials in brackets after a name ("Queen Elizabeth Hospital (QEH)") wherever they recur,
+and the town after a name ("Maple Lodge Care Home, Doncaster", "Sunrise Villa ALF, sacramento").
 """
 
 import regex as re
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
-KINDS = (r"hospital|clinic|medical (?:center|centre|group|practice)|health (?:center|centre|clinic|plan|system)|"
+from channels.privacy.recognizers.city import NOT_PLACES
+from channels.privacy.recognizers.patient_name import NOT_NAMES
+
+KINDS = (r"general hospital|general infirmary|community hospital|memorial hospital|district hospital|"
+         r"family medicine|memory care|skilled nursing(?: facility)?|nursing facility|senior living|assisted living|"
+         r"dental(?: care| group| practice| clinic| office)?|dentistry|pathology|laborator(?:y|ies)|"
+         r"heart(?: institute| center| centre)?(?!\s+(?:failure|attack|disease|rate|surgery|cath|block|murmur|valve))|"
+         r"villa|gardens|"
+         r"hospital|clinic|medical (?:center|centre|group|practice)|health (?:center|centre|clinic|plan|system)|"
          r"home health|health|healthcare|family practice|practice|surgery|surgery center|surgical center|"
          r"nursing home|care home|rest home|manor|nursing (?:and|&) rehab(?:ilitation)?(?: center)?|rehab(?:ilitation)?"
          r"(?: center| centre| hospital)?|hospice|infirmary|sanatorium|center|centre|pharmacy|drugs?|meds|"
          r"pediatrics|paediatrics|cardiology|urology|neurology|dermatology|orthopa?edics|oncology|"
-         r"gastroenterology|radiology|imaging|dialysis(?: center| centre| unit)?|physical therapy|"
+         r"gastroenterology|radiology|imaging|dialysis (?:center|centre|unit)|physical therapy|"
          r"(?:elementary|middle|high|primary|secondary|grammar)(?: school)?|school|academy|college|university|"
          r"unit|ward|wing|pavilion|tower|house|court|lodge|village|residence|general|memorial|infirmary")
 # Words that make no place on their own: "the clinic", "stroke unit", "heart clinic", "urgent care".
@@ -28,18 +41,34 @@ GENERIC = {
     "psychiatric", "rehab", "rehabilitation", "step-down", "stepdown", "intensive", "care", "critical", "acute",
     "high", "dependency", "observation", "short", "stay", "long", "term", "coronary", "trauma", "burn",
     "burns", "oncology", "dialysis", "infusion", "transfusion", "anticoagulation", "coumadin", "warfarin", "ibd",
-    "family", "primary", "community", "state", "city", "children's", "childrens", "women's", "womens",
+    "family", "primary", "community", "state", "children's", "childrens", "women's", "womens",
     "veterans", "va", "specialty", "specialist", "private", "public", "teaching", "university", "nursing",
     "residential", "assisted", "living", "group", "home", "house", "physical", "therapy", "imaging", "x-ray",
     "xray", "lab", "laboratory", "blood", "test", "testing", "vaccine", "flu", "covid", "sexual", "travel", "pre-op",
     "preop", "post-op", "postop", "pre-admission", "admission", "discharge", "lounge", "waiting", "isolation",
     "and", "&", "of", "for", "at", "to", "in", "on", "from", "with", "by", "or", "all", "any", "some", "one", "two",
     "pharmacy", "hospital", "clinic", "center", "centre", "school", "ward", "unit", "practice", "surgery",
+    "failure", "internal", "sports", "elderly", "geriatric", "respiratory", "left", "right", "open", "congestive",
+    "district", "medicine", "pathology", "senior", "skilled", "falls", "antenatal", "postnatal", "hers", "mum's",
+    "mom's", "dad's", "haematology", "hematology", "cardiology", "neurology", "urology", "dermatology",
+    "rheumatology", "endocrinology", "gastroenterology", "nephrology", "ophthalmology", "gynaecology", "gynecology",
+    "obstetric", "obstetrics", "paediatric", "pediatric", "paediatrics", "pediatrics", "orthopaedic", "orthopedic",
+    "physiotherapy", "podiatry", "audiology", "allergy", "asthma", "copd", "ent", "haem", "onc",
 }
+# Kinds that make a lower-case phrase a named place in a note's header, where no context word comes before it.
+HEADER_KINDS = r"hospital|infirmary|ward|house|villa|lodge|manor|care home|nursing home|rest home|hospice|pathology"
+HEADER = r"(?:^|[,:(]|\s[-\u2013])[ \t]*"
 CAPITAL_WORD = r"(?:St\.?\s+)?[A-Z][A-Za-z'\u2019-]*"
 LOWER_WORD = (r"(?!(?:to|at|from|in|on|with|via|by|the|a|an|of|and|for|his|her|my|our|their|your|this|that)\b)"
               r"[a-z][a-z'\u2019-]*")
+HEADER_WORD = LOWER_WORD.replace("[a-z][a-z", "[A-Za-z][a-z")  # the re-cased copy may capitalise the first word
 CONTEXT = r"(?i:to|at|from|in|with|via|by|@|transferred|admitted|seen|attends|attending|goes|follow[- ]?up|rm|room|\d+)"
+
+
+# "(QEH)" right after a name; ", Doncaster" or " ALF, sacramento" right after it, ended by punctuation or a line end.
+INITIALS_AFTER = re.compile(r"\s*\(([A-Z]{2,5})\)")
+TOWN_AFTER = re.compile(rf"(?:\s+(?i:{KINDS})){{0,2}}(?:\s+[A-Z]{{2,4}})?,[ \t]*([A-Za-z][a-z]+(?:[ -][A-Za-z][a-z]+){{0,2}})"
+                        r"(?=[ \t]*(?:[,.;)\n]|[-\u2013]\s|$))")
 
 
 class FacilityRecognizer(PatternRecognizer):
@@ -53,11 +82,32 @@ class FacilityRecognizer(PatternRecognizer):
         Pattern("initials after transfer", r"(?<=\b(?i:transferred|transfer|admitted|sent|seen|taken|brought|"
                 r"discharged|returned|followed|moved|referred)\s+(?i:to|at|from|in|by|back to)\s+)[A-Z]{2,5}\b", 0.7),
         Pattern("lower-case facility after context", rf"(?<=\b{CONTEXT}\s+)(?:{LOWER_WORD}\s+){{1,3}}(?:{KINDS})\b", 0.7),
+        Pattern("lower-case facility in a header", rf"(?m)(?<={HEADER})(?:{HEADER_WORD}\s+){{1,3}}(?:{HEADER_KINDS})\b",
+                0.7),
+        Pattern("name after a prefix", r"\b(?i:royal|children['\u2019]?s|mount|mt\.?)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\b",
+                0.7),
+        Pattern("lower-case saint after context", r"(?<=\b(?i:at|in|to|from|into|@)\s+)(?i:st\.?|saint)\s+[a-z]+"
+                r"(?:['\u2019]?s)?\b", 0.7),
     ]
 
     def __init__(self):
         super().__init__(supported_entity="LOCATION", patterns=self.PATTERNS, name="careline_facility",
                          global_regex_flags=re.DOTALL | re.MULTILINE)  # case matters: names are capitalised
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        """Named places, then the initials in brackets after each and the town after each."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        extra = []
+        for result in results:
+            tail = text[result.end:result.end + 60]
+            if initials := INITIALS_AFTER.match(tail):
+                extra += [RecognizerResult("LOCATION", m.start(), m.end(), 0.75)
+                          for m in re.finditer(rf"\b{initials.group(1)}\b", text)]
+            if town := TOWN_AFTER.match(tail):
+                words = town.group(1).split()
+                if not any(w.lower() in NOT_PLACES or w.lower() in NOT_NAMES for w in words):
+                    extra.append(RecognizerResult("LOCATION", result.end + town.start(1), result.end + town.end(1), 0.7))
+        return results + extra
 
     def validate_result(self, pattern_text: str):
         """A name made only of generic words ("the clinic", "Stroke Unit", "urgent care") is no place."""

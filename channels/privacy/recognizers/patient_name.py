@@ -9,28 +9,9 @@ from __future__ import annotations
 
 import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
-from spacy.lang.en.stop_words import STOP_WORDS
 
-RELATIVES = (r"daughter|son|wife|husband|mom|mother|mum|dad|father|baby|kid|child|brother|sister|grandson|granddaughter|"
-             r"partner|friend|boyfriend|girlfriend|nephew|niece|aunt|uncle|grandma|grandpa|grandmother|grandfather|"
-             r"neighbou?r|roommate|fiance|fiancee|toddler|boy|girl|patient|caregiver")
-# Names that are also everyday words: a name only after a cue ("Dr. Young", "my son Will", "pt Rose Hall"),
-# so "temp rose", "will update", "frank hematuria" and "red mark" stay.
-NAME_WORDS = {
-    "rose", "will", "mark", "hope", "bill", "grace", "frank", "summer", "daisy", "young", "brown", "hall", "iris",
-    "lily", "ivy", "holly", "dawn", "faith", "joy", "pearl", "ruby", "amber", "april", "may", "june", "autumn",
-    "heather", "violet", "robin", "jack", "gene", "sue", "pat", "bob", "ray", "don", "drew", "dean", "chase", "guy",
-    "miles", "sandy", "crystal", "angel", "white", "black", "green", "king", "wood", "bell", "hill", "ward", "stone",
-    "cook", "baker", "carter", "turner", "fisher", "hunter", "price", "long", "little", "bishop", "page", "park",
-    "lane", "fox", "rich", "sterling", "rusty", "buck", "penny", "sky", "river", "storm", "hazel", "olive", "poppy",
-}
-# Words after which a following word is read as a name; the case-normalised copy of a note capitalises it.
-CUE = (rf"(?:\b(?:pt|patient|dr|doctor|nurse|mr|mrs|ms|miss|prof|{RELATIVES}|it's|its|this is|i'm|spoke (?:with|to)|"
-       rf"called|signed|per|named|name is|dear|hi|hello|kin|nok|contact|(?:bed|rm|room)\s*\d+[a-z]?)|"
-       rf"(?:typed|written|sent|signed) by)\.?(?:[:,]?\s+\(?|\s*\()\s*")
-# Word endings of clinical and abstract nouns ("dysuria", "education", "nebulizer"), never a name.
-NOT_NAME_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ology", "itis", "uria", "emia", "aemia", "osis", "ectomy",
-                    "otomy", "oscopy", "algia", "ism", "ance", "ence", "izer", "iser", "ator", "ioner")
+from channels.privacy.casing import NAME_WORDS, NOT_NAME_ENDINGS, NOT_NAMES, RELATIVES, vocabulary
+
 # (trigger, score, strong): after a weak trigger ("i'm", "it's", "from") a lower-case word is taken as a
 # name only if spaCy calls it a proper noun.
 TRIGGERS = [
@@ -54,30 +35,10 @@ SURNAME_FIRST = r"(?m)(?:^|[-:|\u2013]\s*)\s*([A-Za-z][A-Za-z'\u2019-]+,\s+[A-Z]
 WEAK_NAME_POS = {"PROPN", "NOUN", "X", "INTJ"}
 NOT_A_NAME_POS = {"VERB", "AUX", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "PART", "NUM", "PUNCT"}
 NAME_TOKEN = r"[A-Za-z][A-Za-z'\u2019-]{1,24}"
-NOT_NAMES = STOP_WORDS | {
-    "bad", "sick", "ill", "good", "fine", "ok", "okay", "tired", "worried", "scared", "sorry", "pregnant", "here",
-    "having", "feeling", "calling", "writing", "texting", "hurting", "dizzy", "nauseous", "sure", "not", "still",
-    "really", "very", "so", "just", "also", "worse", "better", "terrible", "awful", "great", "afraid", "unsure",
-    "allergic", "diabetic", "asthmatic", "new", "back", "home", "hot", "cold", "weak", "in", "on", "at", "with",
-    "urgent", "serious", "normal", "wondering", "concerned", "confused", "experiencing", "getting", "going",
-    "taking", "trying", "asking", "looking", "a", "an", "the", "my", "his", "her", "their", "our", "pain",
-    "nervous", "anxious", "depressed", "exhausted", "breathless", "achy", "feverish", "shaky", "sore", "swollen",
-    "itchy", "constipated", "stressed", "lonely", "sad", "upset", "alone", "awake", "asleep", "hungry", "thirsty",
-    "dehydrated", "overweight", "old", "young", "male", "female", "man", "woman", "mother", "father", "due",
-    "fever", "headache", "cough", "covid", "positive", "negative", "allergy", "allergies", "worst", "best", "done",
-    "there", "that", "this", "what", "who", "how", "hi", "hello", "hey", "yes", "no", "nope", "yeah", "please",
-    "short", "numb", "unwell", "faint", "anemic", "suicidal", "drowsy", "wheezy", "clammy", "sweaty", "elderly",
-    "obese", "single", "married", "divorced", "widowed", "retired", "disabled", "deaf", "blind", "vegan",
-    "bleeding", "embarrassed", "alright", "all", "curious", "stuck", "late", "mr", "mrs", "ms", "mx", "miss", "dr",
-    "prof", "sir", "madam", "colleague", "colleagues", "team", "family", "doctor", "nurse", "patient", "parent",
-    "parents", "carer", "caregiver",
-}
 
 
 def english_words() -> frozenset[str]:
     """The scrubber's English vocabulary (built once, from spaCy's lemmatizer tables)."""
-    from channels.privacy.scrubber import vocabulary
-
     return vocabulary()["known"]
 
 

@@ -1,14 +1,15 @@
 """spaCy's PERSON and LOCATION, filtered: the small model tags lower-case words ("ribs", "feel") as places.
 
 A LOCATION must start with a capital letter; a PERSON must be capitalised or
-made only of proper nouns.
+made only of proper nouns. A name that is also a word, alone at the start of a sentence and followed by
+a determiner, particle or noun, is the word ("Mark the date", "Jack up the bed", "Frank blood in the urine").
 """
 
 import re
 
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-from channels.privacy.recognizers.patient_name import NOT_NAME_ENDINGS, NOT_NAMES
+from channels.privacy.casing import NAME_WORDS, NOT_NAME_ENDINGS, NOT_NAMES
 
 
 class SpacyNameRecognizer(SpacyRecognizer):
@@ -44,9 +45,20 @@ class SpacyNameRecognizer(SpacyRecognizer):
         if re.search(r"\d", text[result.start:result.end]) or any(w.endswith(NOT_NAME_ENDINGS) for w in words) \
                 or len(words) == 1 and len(words[0]) > 5 and words[0].endswith(("ed", "ing")):
             return False
+        if result.entity_type == "PERSON" and doc is not None and SpacyNameRecognizer._word_at_sentence_start(doc, result):
+            return False
         if text[result.start].isupper():
             return True
         if result.entity_type != "PERSON" or doc is None:
             return False
         span = doc.char_span(result.start, result.end, alignment_mode="expand")
         return span is not None and span.text.lower() not in NOT_NAMES and all(t.pos_ == "PROPN" for t in span)
+
+    @staticmethod
+    def _word_at_sentence_start(doc, result) -> bool:
+        span = doc.char_span(result.start, result.end, alignment_mode="expand")
+        if span is None or len(span) != 1 or span[0].lower_ not in NAME_WORDS:
+            return False
+        i = span[0].i
+        at_start = i == 0 or doc[i - 1].text in ".!?:;-\u2022" or "\n" in doc[i - 1].text_with_ws
+        return at_start and i + 1 < len(doc) and doc[i + 1].pos_ in ("DET", "PART", "ADP", "NOUN", "ADJ")
