@@ -1,7 +1,7 @@
 """`make eval-privacy`: the scrubber on the development chat messages and pasted notes.
 
-Sets: data/eval/phi_dev.jsonl and phi_chat_dev2.jsonl (chat), phi_notes_dev.jsonl and
-phi_notes_dev2.jsonl (pasted notes), tuned on; with
+Sets: data/eval/phi_dev.jsonl, phi_chat_dev2.jsonl and phi_chat_dev3.jsonl (chat), phi_notes_dev.jsonl,
+phi_notes_dev2.jsonl and phi_notes_dev3.jsonl (pasted notes), tuned on; with
 `--held-back`, phi_chat_unseen.jsonl and phi_notes_unseen.jsonl, written without sight of the
 scrubber and never tuned on (run it only to report, docs/privacy.md). A file path scores that file.
 
@@ -25,7 +25,9 @@ from channels.privacy.scrubber import scrub
 EVAL = Path(__file__).resolve().parent.parent / "data" / "eval"
 DEV = {"chat messages (development)": EVAL / "phi_dev.jsonl", "pasted notes (development)": EVAL / "phi_notes_dev.jsonl",
        "chat messages (development, batch 2)": EVAL / "phi_chat_dev2.jsonl",
-       "pasted notes (development, batch 2)": EVAL / "phi_notes_dev2.jsonl"}
+       "pasted notes (development, batch 2)": EVAL / "phi_notes_dev2.jsonl",
+       "chat messages (development, batch 3)": EVAL / "phi_chat_dev3.jsonl",
+       "pasted notes (development, batch 3)": EVAL / "phi_notes_dev3.jsonl"}
 HELD_BACK = {"chat messages (held back)": EVAL / "phi_chat_unseen.jsonl",
              "pasted notes (held back)": EVAL / "phi_notes_unseen.jsonl"}
 
