@@ -23,11 +23,13 @@ QUESTION = re.compile(
     r"\?\s*$|^\s*(?:what|whats|what's|how|why|when|where|which|who|is|are|can|could|should|does|do|will|would)\b",
     re.I)
 BARE_REQUEST = re.compile(r"^\W*(?:/ask_question|i have a question|can i ask (?:you )?a question|question)\W*$", re.I)
-# Someone telling what they (or the person they care for) have or feel: "my son has", "I've been", "my knee hurts".
-OWN_SYMPTOMS = re.compile(
-    r"\b(?:i|i'm|im|i've|ive|i am|we|he|she|they|he's|she's|my|our|his|her|their)\s+(?:\w+\s+){0,2}?"
-    r"(?:have|has|had|having|got|getting|am|is|are|was|were|feel|feels|felt|feeling|been|keep|keeps|can't|cannot|"
-    r"hurts?|hurting|aches?|aching|woke|started|developed|noticed)\b", re.I)
+# A particular person: the patient, someone they care for, or a child of a given age ("my son", "a 3-month-old").
+SOMEONE = re.compile(
+    r"\b(?:i|i'm|im|i've|ive|me|my|we|our|us|he|she|him|his|her|they|them|their|baby|infant|newborn|toddler|"
+    r"child|kid|son|daughter|husband|wife|partner|mum|mom|dad|father|mother|grandma|grandpa|"
+    r"\d+[- ]?(?:day|week|month|year|yr)s?[- ]?old|\d+\s*(?:yo|y/o|yrs?))\b", re.I)
+# Findings that describe the context of a question, not a symptom ("with my blood thinner", "my diabetes").
+CONTEXT_FINDINGS = ("cond_", "med_", "child")
 
 _answerer = None
 _lock = threading.Lock()
@@ -59,13 +61,20 @@ def looks_like_question(text: str) -> bool:
     return bool(QUESTION.search(text)) and not BARE_REQUEST.match(text)
 
 
-def is_general_question(text: str) -> bool:
+def is_general_question(text: str, triaged: bool = False) -> bool:
     """A health question to answer from documents, not a description of symptoms phrased as a question.
 
-    "is shingles contagious to my grandkids?" is answered; "my son has a rash, is it contagious?"
-    is a symptom check. Red flags are checked before this, so an alarming question never gets here.
+    Before a triage, a question naming a symptom of a particular person, even one they fear ("is it
+    normal for a 3-month-old to have a temp of 38.5?", "my son has a rash, is it contagious?", "what
+    should I do if I get chest pain? I have high bp") is a symptom check: under-triage is the worst
+    error, and a needless intake costs a minute. "what is shingles and is it contagious?"
+    and "can I take ibuprofen with my blood thinner?" are answered. After a triage every question is
+    answered. Red flags are checked before this, so an alarming question never gets here.
     """
-    return looks_like_question(text) and not (OWN_SYMPTOMS.search(text) and findings.present(text))
+    if not looks_like_question(text):
+        return False
+    symptoms = [c for c in findings.extract(text) if not c.startswith(CONTEXT_FINDINGS)]  # "what if I get chest pain?" too
+    return triaged or not (symptoms and SOMEONE.search(text))
 
 
 async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker,

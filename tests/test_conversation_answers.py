@@ -85,3 +85,15 @@ def test_a_red_flag_question_at_the_main_problem_is_an_emergency(chat):
     reply = chat("hi", "yes", "is crushing chest pain with sweating a heart attack?")
     assert reply["state"]["triage"]["level"] == "emergency"
     assert "answer" not in reply["state"]
+
+
+def test_a_question_about_a_babys_fever_is_a_symptom_check_not_a_document_answer(chat):
+    reply = chat("hi", "yes", "is it normal for a 3-month-old to have a temp of 38.5?")
+    assert "answer" not in reply["state"]
+    assert (reply["state"]["triage"] or {}).get("level") == "emergency" or reply["state"]["requested_slot"]
+
+
+def test_a_question_after_triage_about_a_symptom_is_answered(chat):
+    finish_cold_intake(chat)
+    reply = chat("is a runny nose contagious?")
+    assert "answer" in reply["state"] and "Check my symptoms" not in buttons(reply)
