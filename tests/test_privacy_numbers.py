@@ -209,3 +209,37 @@ def test_postcodes_in_capitals_and_state_codes_with_their_zip_are_removed(text, 
 @pytest.mark.parametrize("text, value", [("vit b12 1st dose", "b12 1st"), ("q4 1hr obs", "q4 1hr")])
 def test_ordinals_and_units_are_not_postcodes(text, value):
     assert kept(text, value)
+
+
+@pytest.mark.parametrize("text, date", [
+    ("DOB 11-Jun-2041  MRN E448120", "11-Jun-2041"), ("EXAM DATE: MAR-14-2087 06:10", "MAR-14-2087"),
+    ("Wound care note, 14-Mar-87", "14-Mar-87"), ("Graves' disease dx Oct '86, on methimazole", "Oct '86"),
+    ("prior GI bleed 6/2085 on warfarin", "6/2085"), ("well until February 11th of this year", "February 11th"),
+    ("a second flare occurred 3/3.", "3/3"), ("weaned to RA by 2/6. TSH 6.8", "2/6"),
+    ("Line removed the 12th, tip cx pending", "the 12th"),
+])
+def test_printed_record_dates_month_and_year_and_dates_after_by_or_occurred_are_removed(text, date):
+    assert removed(text, date)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("reduce the dose by 1/3 tonight", "1/3"), ("cut back by 1/2 tab", "1/2 tab"), ("pain 7/10 by evening", "7/10"),
+    ("BP 120/80 by the end of the visit", "120/80"), ("sent up to the 2nd floor", "2nd floor"),
+    ("murmur 2/6 noted", "2/6"), ("metoprolol 12.5 mg, EF 45%", "EF 45%"),
+])
+def test_shares_scores_pressures_and_floors_stay_beside_the_new_date_forms(text, value):
+    assert kept(text, value)
+
+
+@pytest.mark.parametrize("text, value", [("PAGED DR X (PGR 4-1123), 500 ML LR BOLUS", "4-1123"),
+                                         ("Resident: A. Raghu, MD, pgr 4-4907.", "4-4907"), ("call ext 20931", "20931"),
+                                         ("path to the lab, req# DP-87-33109. Cryo x 6", "DP-87-33109"),
+                                         ("INDICATION: 92F, SOB, R/O CHF", "92F")])
+def test_pagers_extensions_requisitions_and_age_with_sex_are_removed(text, value):
+    assert removed(text, value)
+
+
+@pytest.mark.parametrize("text, value", [("Temp 95F this morning", "95F"), ("HR 92 regular", "HR 92"),
+                                         ("500 ML LR BOLUS ORDERED", "500 ML")])
+def test_temperatures_rates_and_volumes_are_not_ages_or_pagers(text, value):
+    assert kept(text, value)

@@ -144,3 +144,57 @@ def test_a_capitalised_town_that_is_also_a_word_is_removed_after_a_street():
 
 def test_a_town_that_is_also_a_verb_is_removed_when_it_ends_the_clause_before_a_postcode():
     assert removed("ADDRESS: 9 WREN STREET, FELLING, NE10 0LP  TEL 0191 555 0672", "FELLING")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Transferred to Brigham 2/28 for surgical evaluation.", "Brigham"),
+    ("Discharged to AdCare in Worcester with PICC. cc: AdCare medical director", "AdCare"),
+    ("Dex-CRH done at MGH last fall.", "MGH"), ("MRN (BMC): BM00448217", "BMC"),
+    ("Electronically signed: P. Achterberg, MD, Brigham and Women's Hospital Neuroradiology", "Brigham"),
+    ("PCP: LAURA CHIN, NP, CODMAN SQUARE HEALTH CENTER\nDIAGNOSIS: COPD", "CODMAN SQUARE"),
+    ("PER OUTSIDE RECORDS FROM MOUNT AUBURN. ECHO: EF 45%", "MOUNT AUBURN"),
+    ("cc: G. Price, PA-C (PCP), Williamstown Medical Associates", "Williamstown"),
+    ("path to Dermpath Diagnostics for review", "Dermpath"), ("Attends Little Sprouts daycare in Chelsea.", "Sprouts"),
+])
+def test_places_after_a_transfer_or_a_record_number_and_named_practices_are_removed_wherever_they_recur(text, value):
+    assert removed(text, value)
+
+
+@pytest.mark.parametrize("text, value", [("ICU Transfer Note\nFrom: Farnsworth 7 (med-surg)   To: MICU", "Farnsworth 7"),
+                                         ("LOCATION: BAKER 4, MOUNT AUBURN HOSPITAL", "BAKER 4"),
+                                         ("DISPO: NEURO ICU, SHAPIRO 6.", "SHAPIRO 6")])
+def test_wards_named_after_a_person_with_their_floor_are_removed(text, value):
+    assert removed(text, value)
+
+
+@pytest.mark.parametrize("text, value", [("Transferred to Medicine for management", "Medicine"),
+                                         ("admitted to Neurosurgery overnight", "Neurosurgery"),
+                                         ("NEURO ICU, Glucose 9, NIHSS 9.", "Glucose 9"), ("sent to Level 3", "Level 3"),
+                                         ("Diagnosis: Community-acquired pneumonia", "Community"),
+                                         ("unable to mount stairs", "mount stairs")])
+def test_services_readings_and_verbs_after_those_words_stay(text, value):
+    assert kept(text, value)
+
+
+@pytest.mark.parametrize("text, value", [("via Brockton Fire. Transferred from Good Samaritan ED in Brockton", "Brockton"),
+                                         ("MODE: BOSTON EMS MEDIC 7", "BOSTON"),
+                                         ("my address is 44 prospect st apt 3 cambridge 02139 ok", "cambridge"),
+                                         ("Moved from Honolulu, HI two years ago", "Honolulu"),
+                                         ("go to his brother's in Providence, RI for Easter", "RI"),
+                                         ("fyi i'm in ohio visiting fam", "ohio")])
+def test_towns_before_their_emergency_service_or_zip_and_states_told_as_places_are_removed(text, value):
+    assert removed(text, value)
+
+
+@pytest.mark.parametrize("text, value", [("Formerly a professor at northeastern. Gout.", "northeastern"),
+                                         ("works as a bus driver for the MBTA out of the garage", "MBTA"),
+                                         ("bloodwork done at quest on the 3rd", "quest")])
+def test_a_job_names_its_workplace_and_quest_after_at_is_the_laboratory(text, value):
+    assert removed(text, value)
+
+
+@pytest.mark.parametrize("text, value", [("a smoker for the last 30 years", "30 years"), ("a nurse at the clinic", "clinic"),
+                                         ("a patient at home", "home"), ("on a quest for answers", "quest"),
+                                         ("Signed J Smith, PA on 3/4", "PA")])
+def test_jobs_at_common_places_quests_and_clinicians_letters_stay(text, value):
+    assert kept(text, value)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,13 +28,16 @@ STATES = (r"AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN
 RELATIVES = (r"daughter|son|wife|husband|mom|mother|mum|dad|father|baby|kid|child|brother|sister|grandson|granddaughter|"
              r"partner|friend|boyfriend|girlfriend|nephew|niece|aunt|uncle|grandma|grandpa|grandmother|grandfather|"
              r"neighbou?r|roommate|fiance|fiancee|toddler|boy|girl|patient|caregiver")
+# Clinicians named by their role in notes ("Attending: Dr. Feldstein", "charge RN Patrice", "PCP Laura Chin").
+ROLES = r"rn|lpn|np|pcp|attending|surgeon|midwife|charge nurse|dictated by|read by|seen by"
 # Words after which a following word is read as a name; the case-normalised copy of a note capitalises it.
-CUE = (rf"(?:\b(?:pt|patient|dr|doctor|nurse|mr|mrs|ms|miss|prof|{RELATIVES}|it's|its|this is|i'm|spoke (?:with|to)|"
+CUE = (rf"(?:\b(?:pt|patient|dr|doctor|nurse|mr|mrs|ms|miss|prof|{RELATIVES}|{ROLES}|it's|its|this is|i'm|spoke (?:with|to)|"
        rf"called|signed|per|named|name is|dear|hi|hello|kin|nok|contact|(?:bed|rm|room)\s*\d+[a-z]?)|"
        rf"(?:typed|written|sent|signed) by)\.?(?:[:,]?\s+\(?|\s*\()\s*")
 # Word endings of clinical and abstract nouns ("dysuria", "education", "nebulizer"), never a name.
 NOT_NAME_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ology", "itis", "uria", "emia", "aemia", "osis", "ectomy",
-                    "otomy", "oscopy", "algia", "ism", "ance", "ence", "izer", "iser", "ator", "ioner")
+                    "otomy", "oscopy", "algia", "ism", "ance", "ence", "izer", "iser", "ator", "ioner", "megaly",
+                    "plasty", "gram", "graphy")
 NOT_NAMES = STOP_WORDS | {
     "bad", "sick", "ill", "good", "fine", "ok", "okay", "tired", "worried", "scared", "sorry", "pregnant", "here",
     "having", "feeling", "calling", "writing", "texting", "hurting", "dizzy", "nauseous", "sure", "not", "still",
@@ -50,7 +54,13 @@ NOT_NAMES = STOP_WORDS | {
     "obese", "single", "married", "divorced", "widowed", "retired", "disabled", "deaf", "blind", "vegan",
     "bleeding", "embarrassed", "alright", "all", "curious", "stuck", "late", "mr", "mrs", "ms", "mx", "miss", "dr",
     "prof", "sir", "madam", "colleague", "colleagues", "team", "family", "doctor", "nurse", "patient", "parent",
-    "parents", "carer", "caregiver",
+    "parents", "carer", "caregiver", "carers", "doc", "docs", "doctors", "nurses",
+    # chat shorthand, never a name ("tmrw i start chemo", "36 wks")
+    "tmrw", "tmr", "tmw", "2moro", "wk", "wks", "hr", "hrs", "min", "mins", "yr", "yrs", "mo", "mos", "pls", "plz",
+    "thx", "ty", "u", "ur", "bc", "cuz", "idk", "tbh", "btw", "lol", "omg", "ppl", "msg", "txt", "appt", "appts",
+    # contractions typed without the apostrophe ("baby wont feed", "shes still got the rash")
+    "wont", "dont", "cant", "didnt", "isnt", "doesnt", "wasnt", "werent", "arent", "havent", "hasnt", "hadnt",
+    "couldnt", "shouldnt", "wouldnt", "shes", "hes", "im", "ive", "id", "youre", "theyre", "thats", "theres", "whats",
 }
 
 
@@ -65,6 +75,8 @@ def clinical_words() -> dict[str, set[str]]:
 _NAMES = yaml.safe_load((CONFIG / "names.yml").read_text())
 # Given names that are also everyday words: names only after a cue or where the grammar says so.
 NAME_WORDS = frozenset(_NAMES["name_words"])
+# Every listed given name and surname, abbreviations included ("ng" is nasogastric and a surname).
+LISTED_NAMES = frozenset(_NAMES["given_names"]) | frozenset(_NAMES["surnames"]) | NAME_WORDS
 
 
 @lru_cache(maxsize=1)
@@ -79,6 +91,11 @@ def known_names() -> dict[str, frozenset[str]]:
     blocked = clinical["clinical"] | clinical["abbreviations"] | NOT_NAMES
     sure = {n for n in listed if len(n) > 3 and n not in words and n not in blocked}
     return {"sure": frozenset(sure), "words": frozenset((listed - sure - blocked) | NAME_WORDS)}
+
+
+def fold(word: str) -> str:
+    """"ramón" -> "ramon", "ní" -> "ni": the name lists are written without accents."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def spacy_model() -> str:
@@ -141,18 +158,20 @@ def case_view(text: str) -> str:
     if len(letters) < 12 or 0.02 < upper < 0.7:
         return text
     out: list[str] = []
-    after_name, sentence_start = False, True
-    parts = re.split(r"([A-Za-z][A-Za-z'\u2019]*)", text)
+    after_name, sentence_start, surname_first = False, True, False
+    parts = re.split(r"([^\W\d_][^\W\d_'\u2019]*)", text)  # letters of any alphabet: "Ramón Íñiguez"
     for i, part in enumerate(parts):
         lowered, before = part.lower(), "".join(out[-6:])
         if not part or not part[0].isalpha():
             out.append(part)
+            surname_first = after_name and upper > 0.5 and part == ", "  # "WOJCIECHOWSKI, TERESA M"
             after_name = after_name and part.isspace()
             sentence_start = sentence_start and not part.strip() or bool(re.search(r"[.!?:;|\n*\u2022]|^\s*-\s", part))
             continue
         following = parts[i + 2].lower() if i + 2 < len(parts) and parts[i + 1].isspace() else ""
-        name = _cased_as_name(lowered, before, after_name, words["not_names"]) or lowered in names["sure"] \
-            or after_name and lowered in names["words"] \
+        name = _cased_as_name(lowered, before, after_name, words["not_names"]) or fold(lowered) in names["sure"] \
+            or (after_name or surname_first) and (lowered in names["words"] or upper > 0.5 and lowered[-1:] == "s"
+                                                  and lowered[:-1] in names["words"]) \
             or upper > 0.5 and lowered in names["words"] and (following in names["sure"] | names["words"]
                                                               or len(following) > 3 and following not in words["known"])
         if lowered in ("will", "may") and following in words["not_names"]:
@@ -160,11 +179,11 @@ def case_view(text: str) -> str:
         if part.isupper() and (lowered in clinical["abbreviations"] or len(part) <= 4 and not name
                                and lowered not in words["known"] or re.fullmatch(STATES, part) and before.endswith(", ")):
             out.append(part)  # "FOLEY", "CHF", a hospital's initials, "Dover, NH"
-        elif name or sentence_start or lowered not in words["known"]:
+        elif name or sentence_start or lowered not in words["known"] and lowered not in NOT_NAMES:
             out.append(lowered.capitalize())
         else:
             out.append(lowered)
-        after_name, sentence_start = name, False
+        after_name, sentence_start, surname_first = name, False, False
     return "".join(out)
 
 

@@ -85,6 +85,8 @@ def analyzer():
     return AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=["en"])
 
 
+# After a title an eponym is the person: "PCP Dr. Parkinson", "Mrs. Graves" (but "Parkinson's" stays elsewhere).
+TITLE = r"(?i)\b(?:dr|doctor|mr|mrs|ms|miss|mx|prof|nurse)\.?\s+\Z"
 NAMED = {"PERSON", "LOCATION"}  # the types a medicine or eponym can be mistaken for ("Took Zyrtec")
 
 
@@ -98,13 +100,18 @@ def find(text: str) -> list[Entity]:
         if result.score < threshold or result.entity_type not in settings["placeholders"]:
             continue
         entity = Entity(result.entity_type, result.start, result.end, result.score)
-        if result.entity_type == "PERSON":  # "Nurse Okoro" is "Okoro"
-            entity = _without_abbreviations(text, entity, settings["abbreviations"] | settings["clinical"])
+        if result.entity_type == "PERSON":  # "Nurse Okoro" is "Okoro"; "Dr. Parkinson" is a person
+            titled = re.search(TITLE, text[:result.start])
+            first = text[entity.start:entity.end].split()[0]
+            if not titled and _is_clinical(first, settings["clinical"] - NOT_NAMES):
+                continue  # "Ramsay Hunt", "Guillain Barre": an eponym first takes its partner; "Nurse Okoro", "Tom Graves" do not
+            entity = _without_abbreviations(text, entity, settings["abbreviations"] | (set() if titled else settings["clinical"]))
         elif result.entity_type == "LOCATION":
             entity = _without_abbreviations(text, entity, settings["abbreviations"])
-        if entity and not (entity.type in NAMED and _is_clinical(text[entity.start:entity.end], settings["clinical"])):
+        if entity and not (entity.type in NAMED and _is_clinical(text[entity.start:entity.end], settings["clinical"])
+                           and not (entity.type == "PERSON" and re.search(TITLE, text[:entity.start]))):
             found.append(entity)
-    found += _repeats(text, found)
+    found += _repeats(text, found, settings["clinical"])
     stop = settings["clinical"] | settings["abbreviations"] | NOT_NAMES | set(RELATIVES.split("|"))
     return _without_overlaps(_extend_names(text, found, stop))
 
@@ -138,27 +145,35 @@ def scrub(text: str, placeholders: Placeholders | None = None) -> Scrubbed:
 def _is_clinical(value: str, clinical: set[str]) -> bool:
     """A span holding a medicine or eponymous condition name is clinical, not a person ("Took Zyrtec"), and so is
     a hyphenated eponym with a listed part ("Osgood-Schlatter")."""
-    return any(w in clinical or set(w.split("-")) & clinical for w in re.findall(r"[A-Za-z'\u2019-]+", value.lower()))
+    words = re.findall(r"[A-Za-z'\u2019-]+", value.lower())
+    words += [re.sub(r"['\u2019]s?$", "", w) for w in words]  # "Meniere's" is listed as "Meniere"
+    return any(w in clinical or set(w.split("-")) & clinical for w in words)
+
+
+CAPITALISED = r"(?=[^\W\d_])[^\W\d_a-z][^\W\d_A-Z'\u2019-]+(?:['\u2019-][^\W\d_][^\W\d_A-Z]*)*"  # "Ní", "Íñiguez"
 
 
 def _extend_names(text: str, entities: list[Entity], clinical: set[str]) -> list[Entity]:
-    """A name's neighbouring capitalised words are part of it ("Maria" + "Lopez")."""
+    """A name's neighbouring capitalised words are part of it ("Maria" + "Lopez"), but not across a line or a
+    column gap ("HUNTER BROOKS   ACCT#")."""
     extended = []
     for e in entities:
         start, end = e.start, e.end
         if e.type == "PERSON":
-            while (m := re.match(r"\s+([A-Z][a-z'\u2019-]+)", text[end:])) and m.group(1).lower() not in clinical:
+            while (m := re.match(rf"[ \t]{{1,2}}({CAPITALISED})", text[end:])) and m.group(1).lower() not in clinical:
                 end += m.end()
-            while (m := re.search(r"([A-Z][a-z'\u2019-]+)\s+$", text[:start])) and m.group(1).lower() not in clinical \
+            while (m := re.search(rf"({CAPITALISED})[ \t]{{1,2}}$", text[:start])) and m.group(1).lower() not in clinical \
                     and not re.search(r"(^|[.!?]\s*)$", text[:m.start()]):
                 start = m.start()
         extended.append(Entity(e.type, start, end, e.score))
     return extended
 
 
-def _repeats(text: str, entities: list[Entity]) -> list[Entity]:
-    """Every other occurrence of a detected name word in the message goes too."""
-    words = {w for e in entities if e.type == "PERSON" for w in re.findall(r"[A-Za-z'\u2019-]{2,}", text[e.start:e.end])}
+def _repeats(text: str, entities: list[Entity], clinical: set[str]) -> list[Entity]:
+    """Every other occurrence of a detected name word in the message goes too, but not an eponym ("Dr. Parkinson"
+    leaves "Parkinson's disease")."""
+    words = {w for e in entities if e.type == "PERSON" for w in re.findall(r"[^\W\d_][\w'\u2019-]+", text[e.start:e.end])
+             if w.lower() not in clinical}
     covered = [(e.start, e.end) for e in entities]
     extra = []
     for word in words:

@@ -3,6 +3,7 @@
 from channels.privacy.recognizers.address import AddressRecognizer
 from channels.privacy.recognizers.age_over_89 import AgeOver89Recognizer
 from channels.privacy.recognizers.city import CityRecognizer
+from channels.privacy.recognizers.credential_name import CredentialNameRecognizer
 from channels.privacy.recognizers.date import DateRecognizer
 from channels.privacy.recognizers.date_of_birth import DateOfBirthRecognizer
 from channels.privacy.recognizers.email_address import EmailAddressRecognizer
@@ -19,7 +20,7 @@ from channels.privacy.recognizers.url import UrlRecognizer
 from channels.privacy.recognizers.username import UsernameRecognizer
 from channels.privacy.recognizers.zip_code import ZipCodeRecognizer
 
-ALL = [AddressRecognizer, AgeOver89Recognizer, CityRecognizer, DateRecognizer, DateOfBirthRecognizer,
+ALL = [AddressRecognizer, AgeOver89Recognizer, CityRecognizer, CredentialNameRecognizer, DateRecognizer, DateOfBirthRecognizer,
        EmailAddressRecognizer, FacilityRecognizer, InsuranceIdRecognizer, IpAddressRecognizer, MrnRecognizer,
        NameGrammarRecognizer, NamedPlaceRecognizer, PatientNameRecognizer, PhoneRecognizer, SsnRecognizer, UrlRecognizer,
        UsernameRecognizer, ZipCodeRecognizer]

@@ -1,5 +1,6 @@
 """Ages over 89 are identifying under HIPAA: "I'm 92", "my 95 year old mother", "age 91", and the forms notes use:
-"92 yo", "92-year-old", "94 y/o F", "95YOM", "Age: 98", "pt is 93", "Rose Carter (96)", "Okafor, 91, lives", and
+"92 yo", "92-year-old", "94 y/o F", "95YOM",
+"92F" (age and sex, as radiology writes it), "Age: 98", "pt is 93", "Rose Carter (96)", "Okafor, 91, lives", and
 the handover list form, a name then the age then a dash or colon ("rose pilkington 97 - poor night", "DAISY FENTON
 99: end of life care"), or a relative's age in brackets ("my father (95!)").
 Numbers that are readings ("sats 95", "HR 92", "95%") are left alone."""
@@ -19,6 +20,7 @@ NOT_A_NAME = rf"{READINGS}|{'|'.join(sorted(w for w in STOP_WORDS if w.isalpha()
 class AgeOver89Recognizer(PatternRecognizer):
     PATTERNS = [
         Pattern("years old", rf"(?i)\b{OVER_89}(?=[\s-]*(?:years?|yrs?|y\.?\s?o\.?|y/o|yo[mf])(?![a-z]))", 0.9),
+        Pattern("age and sex", rf"(?<!\b(?i:{READINGS}|t)\s*[:=]?\s*)(?-i:\b{OVER_89}\s?[FM])\b", 0.8),
         Pattern("someone is", rf"(?<=\b(?:(?:mother|father|mom|mum|dad|grandma|grandpa|grandmother|grandfather|"
                               rf"husband|wife|aunt|uncle|patient|pt|she|he|who)|(?-i:[A-Z][a-z]+))"
                               rf",?(?:'s| is| was| turned| turns| just turned)\s+){OVER_89}\b{NOT_A_READING}", 0.85),

@@ -9,8 +9,12 @@ adjective or adverb running on into the sentence ("CLOSE, NEED MY"). A capitalis
 
 A town told in lower case with no such verb ("im in fresno til the 14th", "father in shanghai") is known by its
 shape: after "in", "from", "near" or "to", a word whose spaCy vector lies near the vectors of well-known cities
-(the centroid of `SEED_CITIES`) is a town; "in pain", "in bed", "to rehab" lie far from them. Months are dates,
-not towns. Without vectors (the small fallback model) only the patterns apply.
+(the centroid of `SEED_CITIES`) is a town, states included ("i'm in ohio"); "in pain", "in bed", "to rehab" lie far
+from them. Months are dates, not towns. Without vectors (the small fallback model) only the patterns apply.
+A state code after a town is a place where the sentence runs on ("Providence, RI for Easter"), but not the
+letters after a clinician's name ("Smith, MD"). A town is told before its emergency service ("via Brockton Fire",
+"Boston EMS"), and between a street and its ZIP ("44 prospect st apt 3 cambridge 02139"); a town found once goes
+wherever it recurs.
 """
 
 from functools import lru_cache
@@ -22,6 +26,7 @@ from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from channels.privacy.casing import vocabulary
 from channels.privacy.recognizers.address import SUFFIX
 from channels.privacy.recognizers.patient_name import NOT_NAMES, RELATIVES
+from channels.privacy.recognizers.patterns import recurrences
 from channels.privacy.recognizers.zip_code import STATES
 
 PLACE = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}"
@@ -53,8 +58,7 @@ NOT_PLACES = {
 SEED_CITIES = ("boston", "chicago", "houston", "denver", "seattle", "atlanta", "phoenix", "portland", "manchester",
                "birmingham", "leeds", "glasgow", "toronto", "sydney", "paris", "berlin")
 PLACE_SIMILARITY = 0.5
-PLACE_WORD = re.compile(r"(?<=\b(?i:in|from|near|to|at|outside|visiting|leaving)\s+)(?!(?i:" + STATE_NAMES + r")\b)"
-                        r"[A-Za-z][a-z'-]{2,}\b(?!['\u2019]s)")
+PLACE_WORD = re.compile(r"(?<=\b(?i:in|from|near|to|at|outside|visiting|leaving)\s+)[A-Za-z][a-z'-]{2,}\b(?!['\u2019]s)")
 MONTHS_AND_DAYS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
@@ -66,11 +70,18 @@ class CityRecognizer(PatternRecognizer):
         Pattern("town before state code", rf"\b[A-Za-z][a-z]+(?=,\s+(?:{STATES})\b(?:\s+\d{{5}}|[.,!?]|\s*$))", 0.7),
         Pattern("state after town", rf"(?<=\b[A-Za-z][a-z]+,\s+)(?:(?:{STATES})\b(?=\s+\d{{5}}|[.,!?]|\s*$)|"
                 rf"(?i:{STATE_NAMES})\b)", 0.8),
+        Pattern("state code before the sentence goes on", rf"(?<=\b[A-Z][a-z]+,\s+)(?!MD|PA|ME|IN|OR)(?:{STATES})\b"
+                rf"(?=\s+(?:for|to|and|with|since|until|in|on|at|where|when|\d+\s+(?:years?|yrs?|months?|weeks?))\b)",
+                0.8),
+        Pattern("town before its emergency service", rf"\b{PLACE}(?=\s+(?i:ems|fire|ambulance|police|pd|fd|rescue)\b)",
+                0.7),
         Pattern("after live in", rf"(?<=\b(?i:{MOVES})\s+(?i:in|to|near|at|from|of|back to|home to)\s+){LOWER_PLACE}\b", 0.7),
         Pattern("after from", rf"(?<=\b(?i:from|in|at)\s+){PLACE}\b", 0.6),
         Pattern("hyphenated town", r"(?i)\b(?P<first>[a-z]{3,})-(?:on|upon|under|le|en|super|sur)-(?!(?P=first)\b)"
                                    r"[a-z]{3,}(?:-[a-z]{3,})?\b", 0.7),
         Pattern("town before zip", rf"(?<=,\s*){LOWER_PLACE}(?=,?\s+\d{{5}}(?:-\d{{4}})?\b)", 0.7),
+        Pattern("town between street and zip", rf"(?<=\b(?:(?i:apt|apartment|unit|suite|ste|#)\.?\s*[A-Za-z0-9-]+|"
+                rf"(?i:{SUFFIX})),?\s+){LOWER_PLACE}(?=,?\s+\d{{5}}(?:-\d{{4}})?\b)", 0.7),
         Pattern("town after street", rf"(?<=\b\d+\s+(?:[A-Za-z]+\s+){{1,3}}(?i:{SUFFIX}),\s+){LOWER_PLACE}\b", 0.7),
     ]
 
@@ -91,7 +102,8 @@ class CityRecognizer(PatternRecognizer):
                               and re.match(r"[ \t]+[A-Za-z]", text[result.start + words[0].end():])):
                 result.start, result.end = result.start + words[0].start(), result.start + words[-1].end()
                 kept.append(result)
-        return kept + self._shaped_like_towns(text, nlp_artifacts)
+        kept += self._shaped_like_towns(text, nlp_artifacts)
+        return kept + recurrences(text, kept, lambda w: self._common(w) or w.lower() in vocabulary()["not_names"])
 
     def _shaped_like_towns(self, text, nlp_artifacts) -> list[RecognizerResult]:
         """Lower-case words after "in", "from", "near", "to" whose vector lies near the seed cities'."""

@@ -7,7 +7,8 @@ like a score or fraction (first number <= a small second one, no leading zero), 
 so: "on", "seen", "DOS", "drawn", "echo" or a weekday before it; a colon, a time or a reading after it. Pressures
 (120/80) and lab pairs fail plausibility; a unit after the pair ("1/2 tab") or a score's name before it
 ("APGAR 8/9", "borg 3/10") rules it out. Dash pairs ("10-3") are ranges ("2-3 times", "q4-6h") unless such a word
-comes before them. A day of the month told alone ("til the 14th", "on the 3rd n", "wed 5th") is a date unless a
+comes before them; "by" puts a pair on the calendar ("weaned to RA by 2/6") unless a dose is cut by a share ("reduce
+by 1/3"). A day of the month told alone ("til the 14th", "on the 3rd n", "wed 5th", "line removed the 12th") is a date unless a
 counted noun follows ("the 2nd floor", "3rd dose"); so are a month alone after "in", "since" or "until" ("since
 January", "in march") and a year after such a word or in brackets ("passed in 2019", "(2018)"). Weekdays alone
 and "3 days" stay: triage needs them.
@@ -21,7 +22,8 @@ from channels.privacy.recognizers.patterns import DATE, ORDINAL, WEEKDAY
 # Words that put the number after them on the calendar ("seen 10-3", "DOS 3/4", "f/u 5/6").
 DATE_CONTEXT = (rf"(?:on|seen|since|dated?|until|till|thru|dos|admit(?:ted)?|discharged?|d/c|f/u|follow[- ]?up|"
                 rf"appt|appointment|visit|due|scheduled|expires?|effective|drawn|done|started|stopped|held|resumed|"
-                rf"performed|collected|placed|removed|inserted|completed|ordered|printed|faxed|received|updated|"
+                rf"performed|collected|placed|removed|inserted|completed|ordered|printed|faxed|received|updated|by|"
+                rf"occurred|recurred|noted|presented|returned|developed|began|onset|"
                 rf"echo|ecg|ekg|ct|mri|cxr|x-?ray|scan|labs?|surgery|biopsy|{WEEKDAY})")
 UNITS = (r"(?:tabs?|tablets?|caps?|capsules?|pills?|mg|mcg|ml|g|kg|lbs?|units?|cups?|doses?|strength|of|x|times|"
          r"puffs?|drops?|bottles?|sets?|days?|weeks?|wks?|months?|years?|hours?|hrs?|mins?|minutes|ns|inch(?:es)?|"
@@ -34,9 +36,12 @@ AFTER_MARK = regex.compile(r"^(?::|\]|\s+\d{1,2}:\d{2}|\s+\d{4}\b|\s+\d{2,3}/\d{
 AFTER_UNIT = regex.compile(rf"(?i)^\s*{UNITS}(?![a-z])")
 AFTER_DASH_OK = regex.compile(r"(?i)^(?:\s*$|[\s]*[.,;:)\]?!]|\s+(?:at|for|with|and|to|by)\b|\s+\d{1,2}:\d{2})")
 DURATION_BEFORE = regex.compile(r"(?i)\b(?:for|x|over|past|within|in)\s*\Z")
+# "reduce the dose by 1/3", "cut back by 1/2": a share, not a deadline.
+SHARE_BEFORE = regex.compile(r"(?i)\b(?:increase|decrease|reduce|cut|lower|raise|taper)[a-z]*"
+                             r"(?:\s+[a-z]+){0,3}\s+by\s*\Z")
 SCORE_BEFORE = regex.compile(r"(?i)\b(?:apgars?|scores?|pain|gcs|rated?|grade|strength|power|borg|dyspnea|nrs|vas|"
                              r"ratio|murmur|mmse|moca|pulses?|reflexes)\W*\Z")
-NAMED = regex.compile(rf"(?i)\b{DATE}(?!\s*{UNITS}(?![a-z]))")
+NAMED = regex.compile(rf"(?i)\b{DATE}(?!\s*(?!of\b){UNITS}(?![a-z]))")  # "February 11th of this year" is one
 # Nouns an ordinal counts ("the 2nd floor", "3rd dose", "the 5th toe"): then it is no day of the month.
 COUNTED = (r"floor|storey|story|dose|doses|shot|jab|injection|vaccine|booster|time|times|day|week|month|year|visit|round|"
            r"cycle|course|attempt|try|session|fraction|line|place|grade|stage|trimester|pregnancy|baby|child|kid|one|"
@@ -46,6 +51,8 @@ COUNTED = (r"floor|storey|story|dose|doses|shot|jab|injection|vaccine|booster|ti
 ORDINAL_DAY = regex.compile(rf"(?i)(?:(?<=\b(?:on|by|after|before|until|till|til|thru|through|since|from|to|for|"
                             rf"around|about|due|starting|ending|til)\s+)the\s+{ORDINAL}"
                             rf"|(?<=\b(?:on|by|until|till|til|since)\s+){ORDINAL}"
+                            rf"|(?<=\b(?:removed|placed|inserted|started|stopped|done|seen|discharged|admitted|"
+                            rf"drawn|changed|due)\s+)the\s+{ORDINAL}"
                             rf"|(?<=\b(?:{WEEKDAY})\s+(?:the\s+)?){ORDINAL})(?!\s+(?:{COUNTED})\b)")
 # A month alone after a word that places it ("since January", "in march", "UNTIL MARCH"); "may" only as "May".
 MONTH_ALONE = regex.compile(r"(?<=\b(?i:in|since|until|till|til|by|from|during|through|thru|last|next|early|late|mid|"
@@ -85,7 +92,7 @@ def pair_score(text: str, match: regex.Match) -> float:
     told = bool(BEFORE.search(before) or AFTER_MARK.match(after))
     if separator == "-":
         return 0.8 if BEFORE.search(before) and AFTER_DASH_OK.match(after) else 0
-    if DURATION_BEFORE.search(before) or SCORE_BEFORE.search(before):
+    if DURATION_BEFORE.search(before) or SCORE_BEFORE.search(before) or SHARE_BEFORE.search(before):
         return 0
     if second in SCORE_DENOMINATORS and first <= second and not match.group(1).startswith("0"):
         return 0.8 if told else 0

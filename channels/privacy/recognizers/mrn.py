@@ -1,6 +1,7 @@
 """Medical record and other hospital numbers introduced in words ("MRN 12345678", "record number 4471182",
 "acct# 99812", "NHS number 943 476 5919", "patient ID 0072331", "Reference NGH-2025-044871", "Hospital number:
-FGH 228 4195", "account number is 7 7 0 3 2 1 9"), a long bare number, or a number told digit by digit in words
+FGH 228 4195",
+"path req# DP-87-33109", "account number is 7 7 0 3 2 1 9"), a long bare number, or a number told digit by digit in words
 ("my mrn is four four seven two zero nine one", "five three eight, two two one, zero four"). The keyword is what
 makes a short or grouped number an identifier rather than a dose or a reading; six digit words in a row are no
 count or dose in any wording."""
@@ -10,7 +11,7 @@ from presidio_analyzer import Pattern, PatternRecognizer
 from channels.privacy.recognizers.patterns import after_keyword
 
 KEYWORDS = (r"mrn|medical record|record|chart|patient|pt|hospital|unit|acct|account|nhs|chi|case|reference|ref|"
-            r"accession|encounter|fin|csn|har|identifier")
+            r"accession|encounter|fin|csn|har|identifier|req|requisition|specimen|lab no")
 # Not a date; letters-then-digits with optional dashed parts ("A1234567", "NGH-2025-044871") or 3-3-4 groups (NHS numbers).
 VALUE = (r"(?!\d{4}-\d{1,2}-\d{1,2}\b|\d{1,2}-\d{1,2}-\d{2,4}\b)"
          r"(?:[A-Z]{0,4}-?(?:\d{5,12}|\d{2,6}(?:-\d{2,8}){1,2})|\d{3}[\s-]\d{3}[\s-]\d{4}"

@@ -4,7 +4,9 @@ Patients name the branch they use: "the CVS on Blackstone", "near the walmart on
 "Kaiser Roseville", "kaiser oakland". A chain's name is a place, and so is the branch told after it: a street
 or a word after "on"/"off"/"by", or a capitalised word, or a word shaped like a town (city.py) right after it.
 A workplace is whatever is named after "work at", "works for", "employed at" ("i work at valley children's so",
-"works at El Paso Electric."), up to the first common word ("work at home", "works at the hospital" name none).
+"works at El Paso Electric."), or after a job ("a professor at northeastern", "driver for the MBTA"), up to the
+first common word ("work at home", "works at the hospital", "a smoker for the last 30 years" name none).
+Quest, the laboratory chain, is a place only after "at", "to" or "from" ("bloodwork done at quest").
 """
 
 import regex as re
@@ -20,15 +22,21 @@ CHAINS = (r"cvs(?: pharmacy)?|walgreens|rite aid|duane reade|walmart|costco|krog
           r"(?-i:Boots|BOOTS)|superdrug|lloyds(?: pharmacy)?|well pharmacy|shoppers drug mart|tesco|sainsbury'?s|asda|"
           r"morrisons|aldi|lidl|kaiser(?: permanente)?|sutter(?: health)?|dignity health|fresenius|davita|"
           r"minute ?clinic|planned parenthood|quest diagnostics|labcorp|concentra|one medical|mayo clinic|"
-          r"cleveland clinic|johns hopkins|mass general")
+          r"cleveland clinic|johns hopkins|mass general|(?<=\b(?:at|to|from)\s+)quest(?!\s+(?:for|to)\b)")
 # Not "CVS: S1 S2 normal" (the cardiovascular system in an examination).
 CHAIN = re.compile(rf"(?i)\b(?:{CHAINS})\b(?!\s*[:=]|\s+(?:exam|examination|system|normal|review|nad)\b)")
-# The branch: "on Blackstone", "on 5th", "off Church Street", "by the mall"; or "Elm St", "Roseville" right after.
-BRANCH_AFTER = re.compile(rf"(?i)^\s+(?:on|off|by|at)\s+(?:the\s+)?(\d{{1,3}}(?:st|nd|rd|th)\b|[a-z][\w'-]*)"
+# The branch: "on Blackstone", "on 5th", "off Church Street", "by the mall"; or "Elm St", "Roseville" right after;
+# "on the 3rd" is a date.
+BRANCH_AFTER = re.compile(rf"(?i)^\s+(?:on|off|by|at)\s+(?:the\s+(?!\d))?(\d{{1,3}}(?:st|nd|rd|th)\b|[a-z][\w'-]*)"
                           rf"(?:\s+[a-z][\w'-]*)?(?:\s+{SUFFIX})?")
 NAME_AFTER = re.compile(rf"^\s+((?:[A-Z][a-z]+|[a-z]+)(?:\s+[A-Z][a-z]+)?(?:\s+(?i:{SUFFIX}))?)")
 WORKPLACE = re.compile(r"(?i)(?<=\b(?:work|works|working|worked|employed|job|shifts?|volunteers?|volunteering)"
                        r"\s+(?:at|for)\s+)[a-z][\w'\u2019&-]*(?:\s+[a-z][\w'\u2019&-]*){0,3}")
+# "a professor at northeastern", "bus driver for the MBTA": a job's place is named after the job.
+OCCUPATION = (r"[a-z]+(?:er|or|ist|ian|ier|eer|man|woman)|nurse|chef|cook|clerk|aide|assistant|student|teacher|"
+              r"resident|fellow|attendant|technician|tech|barista|dispatcher|janitor|custodian")
+JOB_PLACE = re.compile(rf"(?i)(?<=\b(?:an?|the|as)\s+(?:[a-z-]+\s+)?(?:{OCCUPATION})\s+(?:at|for\s+the)\s+)"
+                       r"[a-z][\w'\u2019&-]*(?:\s+[a-z][\w'\u2019&-]*){0,3}")
 NOT_A_BRANCH = re.compile(rf"(?i)^(?:{WEEKDAY}|{MONTH})$")
 
 
@@ -43,7 +51,7 @@ class NamedPlaceRecognizer(EntityRecognizer):
         vocab = nlp_artifacts.tokens.vocab if nlp_artifacts is not None and nlp_artifacts.tokens is not None else None
         found = [RecognizerResult("LOCATION", m.start(), self._branch_end(text, m.end(), vocab), 0.8)
                  for m in CHAIN.finditer(text)]
-        for match in WORKPLACE.finditer(text):
+        for match in (*WORKPLACE.finditer(text), *JOB_PLACE.finditer(text)):
             words = list(re.finditer(r"\S+", match.group()))
             named = []
             for word in words:

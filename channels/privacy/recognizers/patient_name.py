@@ -10,7 +10,7 @@ from __future__ import annotations
 import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from channels.privacy.casing import NAME_WORDS, NOT_NAME_ENDINGS, NOT_NAMES, RELATIVES, vocabulary
+from channels.privacy.casing import NAME_WORDS, NOT_NAME_ENDINGS, NOT_NAMES, RELATIVES, fold, known_names, vocabulary
 
 # (trigger, score, strong): after a weak trigger ("i'm", "it's", "from") a lower-case word is taken as a
 # name only if spaCy calls it a proper noun.
@@ -20,8 +20,10 @@ TRIGGERS = [
     (r"(?m)^\s*[-\u2013\u2014~]\s*(?=[A-Za-z][\w'\u2019-]*(?:\s+[A-Za-z][\w'\u2019-]*){0,2}\s*$)", 0.8, True),
     (rf"(?i)\bmy (?:{RELATIVES})(?:'s name is|\s+is called|\s+named|\s+called|,)?\s+", 0.8, True),
     (r"(?i)\b(?:dr|doctor|nurse|mr|mrs|ms|miss|mx|prof)\.?\s+", 0.85, True),
+    (r"(?i)\b(?:pcp|attending|surgeon|midwife|charge nurse|(?:dictated|read|seen) by)\b:?\s*|\b(?:rn|lpn|np)[ \t]+",
+     0.8, False),
     (r"(?i)\bpatient(?: name)?:\s*", 0.85, True),
-    (r"(?i)\b(?:pt|patient|spoke (?:with|to)|per|next of kin|nok|(?:bed|rm|room)\s*\d+[a-z]?)[:,]?\s*\(?\s*", 0.7,
+    (r"(?i)\b(?:pt|patient|spoke (?:with|to)|per|next of kin|nok|(?:bed|rm|room)\s*\d+[a-z]?)\b[:,]?\s*\(?\s*", 0.7,
      False),
     (rf"(?i)\b(?:{RELATIVES})[:,]?\s+", 0.7, False),
     (r"(?i)\b(?:dear|(?:typed|written|sent|signed) by)\s+", 0.8, True),
@@ -30,8 +32,9 @@ TRIGGERS = [
 # A speaker in a pasted chat ("[10/2 08:20] Summer: pain 7/10") or a signature closing the text ("x Hope").
 SPEAKER = (r"(?m)(?:^\s*(?:\[[^\]\n]{1,30}\]\s*)?|[-\u2013\u2014~]\s*|\bx{1,3}\s+)([A-Z][a-z'\u2019-]+"
            r"(?:\s+[A-Z][a-z'\u2019-]+)?)(?=\s*(?::\s|\Z))")
-# "HALL, MARGARET" / "Young, Alfred" at the start of a line or a field: surname, comma, given name.
-SURNAME_FIRST = r"(?m)(?:^|[-:|\u2013]\s*)\s*([A-Za-z][A-Za-z'\u2019-]+,\s+[A-Z][a-z'\u2019-]+)\b(?!,)"
+# "HALL, MARGARET" / "Young, Alfred M" at the start of a line or a field: surname, comma, given name, initial.
+SURNAME_FIRST = (r"(?m)(?:^|[-:|\u2013]\s*)\s*([A-Za-z][A-Za-z'\u2019-]+,\s+[A-Z][a-z'\u2019-]+"
+                 r"(?:\s+[A-Za-z](?=\.|\s{2,}|[ \t]*$)\.?)?)\b(?!,)")
 WEAK_NAME_POS = {"PROPN", "NOUN", "X", "INTJ"}
 NOT_A_NAME_POS = {"VERB", "AUX", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "PART", "NUM", "PUNCT"}
 NAME_TOKEN = r"[A-Za-z][A-Za-z'\u2019-]{1,24}"
@@ -83,6 +86,9 @@ class PatientNameRecognizer(EntityRecognizer):
         "nurse phone note") only if spaCy calls it a proper noun."""
         word = text[span[0]:span[1]].split()[0]
         if word[0].isupper():
+            if word.lower().endswith(("ed", "ing")) and word.lower() in vocabulary()["not_names"] \
+                    and word.lower() not in NAME_WORDS:
+                return False  # "severe MR. Transferred to ...": a verb after an abbreviation, not "Mr."
             return not (word.isupper() and len(word) > 3 and word.lower() in english_words() and not strong)
         token = doc.char_span(span[0], span[1], alignment_mode="expand")[0] if doc is not None else None
         if token is None:
@@ -94,10 +100,11 @@ class PatientNameRecognizer(EntityRecognizer):
     def _name_after(self, text: str, start: int) -> tuple[int, int] | None:
         """Up to three name-like tokens; a lower-case second token only if it is not a common word."""
         end, taken = start, 0
-        for token in re.finditer(rf"\G[ \t]*({NAME_TOKEN})", text, pos=start):
+        listed = known_names()["sure"] | known_names()["words"]
+        for token in re.finditer(rf"\G[ \t]{{0,2}}({NAME_TOKEN})", text, pos=start):  # not across a column gap
             word = token.group(1)
             lowered = word.lower().strip("'\u2019")
-            name_word = lowered in NAME_WORDS and word[0].isupper()
+            name_word = (lowered in NAME_WORDS or fold(lowered) in listed) and word[0].isupper()  # "Wife Temperance"
             if not name_word and (lowered in self.excluded or lowered.endswith(NOT_NAME_ENDINGS)
                                   or (word.islower() and lowered.endswith(("ing", "ed")))):
                 break

@@ -1,6 +1,7 @@
 """Phone numbers in the forms patients and notes use: US ones with any separator ((555) 123-4567, 555.123.4567,
 617/555/0199, 617 555 0199, 5551234567), a 7-digit local number after "call" or "phone", and international ones
-with a country code ("+44 7700 900123", "0044 7700 900456", "+33 6 12 34 56 78") or a UK trunk zero ("07700 900123").
+with a country code ("+44 7700 900123", "0044 7700 900456", "+33 6 12 34 56 78") or a UK trunk zero ("07700 900123"),
+and a hospital's internal pager or extension after its word ("pgr 4-1123", "bleep 4471", "ext 20931").
 
 A number right after a record keyword ("NHS number 943 476 5919") is left to the MRN recognizer. International
 numbers need their prefix or leading zero and digits in groups, so record numbers (one unbroken run), dates and
@@ -26,6 +27,8 @@ class PhoneRecognizer(PatternRecognizer):
         Pattern("trunk zero", r"(?<![\w+/.])\(?0\d{2,4}\)?[\s-]\d{3,4}[\s-]?\d{3,4}(?![\w/])", 0.6),
         Pattern("local after keyword", after_keyword(r"call|phone|tel|telephone|cell|mobile|ring|text|number",
                                                      r"[2-9]\d{2}[\s.-]\d{4}(?![\w/])"), 0.75),
+        Pattern("pager or extension", after_keyword(r"pgr|pager|beeper|bleep|ext|extension",
+                                                    r"(?:\d{1,2}-\d{4}|\d{4,5})(?![\w/])"), 0.75),
     ]
     CONTEXT = ["phone", "call", "cell", "mobile", "text", "number", "reach", "tel", "ring"]
 

@@ -10,6 +10,7 @@ import re
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from channels.privacy.casing import NAME_WORDS, NOT_NAME_ENDINGS, NOT_NAMES
+from channels.privacy.recognizers.credential_name import CREDENTIALS
 
 
 class SpacyNameRecognizer(SpacyRecognizer):
@@ -42,6 +43,11 @@ class SpacyNameRecognizer(SpacyRecognizer):
     def _plausible(text, result, doc) -> bool:
         """No digits ("G2P1") or clinical word endings ("frank hematuria", "Nebulizer", "Reoriented")."""
         words = text[result.start:result.end].lower().split()
+        if all(w in NOT_NAMES for w in words):
+            return False  # "Tmrw", "36 Wks", "Hi Doc"
+        if result.entity_type == "LOCATION" and re.fullmatch(CREDENTIALS, text[result.start:result.end]) \
+                and text[:result.start].endswith(", "):
+            return False  # "Rajesh Subramaniam, MD": a credential, not Maryland
         if re.search(r"\d", text[result.start:result.end]) or any(w.endswith(NOT_NAME_ENDINGS) for w in words) \
                 or len(words) == 1 and len(words[0]) > 5 and words[0].endswith(("ed", "ing")):
             return False
