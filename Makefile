@@ -13,8 +13,10 @@ export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_BLAS=OFF
 
 SECOND_OPINION := var/models/second_opinion.json
 QTYPE_MODEL := var/models/question_types.json
+IMAGE_MODEL_DIR := var/models/image_classifier
+IMAGE_MODEL := $(IMAGE_MODEL_DIR)/careline-calibration.json
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed browser $(SECOND_OPINION) $(QTYPE_MODEL)
+setup: $(VENV)/.installed $(RASA_VENV)/.installed browser $(SECOND_OPINION) $(QTYPE_MODEL) $(IMAGE_MODEL)
 
 # The learned second opinion on triage, trained from the development vignettes (docs/triage.md).
 $(SECOND_OPINION): $(VENV)/.installed data/eval/triage_dev.jsonl data/eval/triage_dev2.jsonl data/eval/triage_dev3.jsonl data/triage/second_opinion.yml scripts/train_second_opinion.py
@@ -23,6 +25,17 @@ $(SECOND_OPINION): $(VENV)/.installed data/eval/triage_dev.jsonl data/eval/triag
 # The question-type classifier, trained on MedQuAD's own labelled questions (docs/knowledge.md).
 $(QTYPE_MODEL): $(VENV)/.installed data/knowledge/question_types.yml scripts/train_qtype.py
 	$(PY) -m scripts.train_qtype
+
+# The demo chest X-ray classifier, trained on PneumoniaMNIST in ../shared/imaging (docs/model-cards/image-classifier.md).
+$(IMAGE_MODEL): $(VENV)/.installed scripts/train_image_model.py
+	$(PY) -m scripts.train_image_model --out $(IMAGE_MODEL_DIR)
+
+.PHONY: train-image-model eval-image
+train-image-model: $(VENV)/.installed
+	$(PY) -m scripts.train_image_model --out $(IMAGE_MODEL_DIR)
+
+eval-image: setup
+	$(PY) -m scripts.eval_image --model $(IMAGE_MODEL_DIR)
 
 # Debian's chromium for the browser tests and screenshots (Playwright never downloads a browser here).
 browser:
@@ -74,4 +87,4 @@ lint: setup
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf models var .pytest_cache
+	rm -rf var .pytest_cache

@@ -10,12 +10,13 @@ from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import BARE_REQUEST, answer_question, is_general_question
-from actions.escalate import escalate, priority_for
+from actions.handoff import escalate, priority_for
 from actions.intake import stated_who
 from actions.replies import NEXT_STEPS, SYMPTOM_CHECK, triage_text
 from actions.safety import SafeAction
 from actions.triage import engine, findings, second_opinion
 from actions.triage.facts import facts_from_slots
+from nursing import escalations
 
 
 def start_over(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -82,8 +83,6 @@ ASKS_FOR_NEWS = re.compile(r"(?i)\b(any news|any update|heard back|has (?:a|the)
 
 
 def news(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    from channels.store import escalations
-
     row = escalations.get(tracker.get_slot("escalation")["id"])
     status = row.status if row else "open"
     words = {"open": "is waiting for the next free nurse", "claimed": "is with a nurse now",
@@ -126,7 +125,7 @@ class ActionFollowup(SafeAction, Action):
         text = tracker.latest_message.get("text") or ""
         if tracker.get_slot("escalation") and ASKS_FOR_NEWS.search(text):
             return news(dispatcher, tracker)
-        if tracker.get_slot("awaiting_question") or is_general_question(text):
+        if tracker.get_slot("awaiting_question") or is_general_question(text, tracker.get_slot("triage") is not None):
             return await answer_question(dispatcher, tracker, answer_buttons(tracker))
         if tracker.get_slot("triage") is None:
             return start_intake(tracker, text)
@@ -148,7 +147,7 @@ class ActionAnswerQuestion(SafeAction, Action):
         if BARE_REQUEST.match(text):
             dispatcher.utter_message(response="utter_ask_question")
             return [SlotSet("awaiting_question", True)]
-        if tracker.get_slot("triage") is None and not is_general_question(text) and findings.present(text):
+        if tracker.get_slot("triage") is None and not is_general_question(text):
             return start_intake(tracker, text)  # symptoms told as a question: "I have a rash, is it bad?"
         return await answer_question(dispatcher, tracker, answer_buttons(tracker))
 

@@ -15,6 +15,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.handoff import escalate
 from actions.replies import NEXT_STEPS, triage_text
 from actions.triage import engine, findings
 from actions.triage.facts import facts_from_slots
@@ -24,8 +25,6 @@ def emergency_events(dispatcher: CollectingDispatcher, tracker: Tracker, text: s
     """If this message brings a red flag the patient has not been told about: say so first, set the level."""
     if not red_flag_is_news(tracker, text):
         return None
-    from actions.escalate import escalate
-
     triage = engine.assess(facts_from_slots(tracker.slots, extra_text=text))
     dispatcher.utter_message(text=triage_text(triage), buttons=NEXT_STEPS)
     found = sorted(set(tracker.get_slot("findings") or []) | findings.present(text))

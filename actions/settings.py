@@ -8,7 +8,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TRIAGE_DIR = Path(os.environ.get("CARELINE_TRIAGE_DIR", ROOT / "data" / "triage"))
-DATA_DIR = Path(os.environ.get("CARELINE_DATA_DIR", ROOT / "var"))
 # The semantic pass of triage (MiniLM over each concept's examples); "0" turns it off.
 SEMANTIC_MATCHING = os.environ.get("CARELINE_SEMANTIC_MATCHING", "1") != "0"
 # The learned second opinion on triage, trained at set-up by `python -m scripts.train_second_opinion`.

@@ -5,10 +5,10 @@ import threading
 
 from waitress import serve
 
-from channels import alerts
 from channels.app import create_app
 from channels.privacy.logging import ScrubbingFormatter
 from channels.settings import Settings
+from nursing import alerts
 
 if __name__ == "__main__":
     handler = logging.StreamHandler()

@@ -12,10 +12,11 @@ import secrets
 
 from flask import Blueprint, current_app, jsonify, request
 
+from channels import conversation_tokens
 from channels.conversation import check_conversation_id, clean_text, take_turn
 from channels.errors import ApiError
 from channels.rasa_client import RasaClient
-from channels.store import conversation_tokens, nurse_replies
+from nursing import nurse_replies
 
 bp = Blueprint("api", __name__)
 # The identity vault's patient ids (SMS and portal patients): the web API never opens one; a portal

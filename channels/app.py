@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-from pathlib import Path
 
 from flask import Flask, Response, request
 
@@ -12,7 +10,7 @@ from channels import api, errors, fhir, sms, webchat
 from channels.console import admin, users, views
 from channels.rasa_client import RasaClient
 from channels.settings import Settings
-from channels.store.db import ROOT
+from nursing.settings import secret_from
 
 MAX_BODY_BYTES = 64 * 1024
 # Console and FHIR pages: no inline script or style, never framed, never cached (they show patients' details).
@@ -26,16 +24,10 @@ STAFF_HEADERS = {
 STAFF_AREAS = ("console", "fhir")
 
 
-def secret_key() -> str:
+def secret_key(settings: Settings) -> str:
     """CARELINE_SECRET_KEY, or one generated once into the data dir (outside git)."""
-    if os.environ.get("CARELINE_SECRET_KEY"):
-        return os.environ["CARELINE_SECRET_KEY"]
-    path = Path(os.environ.get("CARELINE_DATA_DIR", ROOT / "var")) / "secret.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return secret_from(settings.secret_key, settings.data_dir / "secret.key",
+                       lambda: secrets.token_urlsafe(48).encode()).decode()
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -43,7 +35,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.config["SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    app.config.update(SECRET_KEY=secret_key(), SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Strict",
+    app.config.update(SECRET_KEY=secret_key(settings), SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Strict",
                       SESSION_COOKIE_SECURE=settings.production)
     if settings.production and not settings.public_base_url:
         raise RuntimeError("refusing to start in production without PUBLIC_BASE_URL (Twilio signatures need it)")

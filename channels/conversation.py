@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from channels.errors import ApiError
 from channels.privacy import edge, rights
 from channels.rasa_client import RasaClient
-from channels.store import escalations
+from nursing import escalations
 
 CONVERSATION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

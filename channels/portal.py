@@ -14,10 +14,11 @@ from pathlib import Path
 import jwt
 from sqlalchemy.exc import IntegrityError
 
+from channels import conversation_tokens
 from channels.settings import Settings
-from channels.store import conversation_tokens, vault
-from channels.store.db import digest, session
-from channels.store.models import UsedLaunch
+from nursing import vault
+from nursing.db import digest, session
+from nursing.models import UsedLaunch
 
 REQUIRED = ["sub", "exp", "iat", "aud"]
 

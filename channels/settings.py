@@ -1,10 +1,13 @@
-"""Settings of the gateway process, from environment variables (README, Settings)."""
+"""Settings of the gateway process, from environment variables (README, Settings).
+
+The nurse-side ones (data dir, database, Twilio, public URL) are nursing.settings, held here as `nursing`.
+"""
 
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from nursing.settings import Settings as NursingSettings
 
 
 def _env(name: str, default: str) -> str:
@@ -17,24 +20,12 @@ class Settings:
     port: int = field(default_factory=lambda: int(_env("PORT", "8000")))
     rasa_url: str = field(default_factory=lambda: _env("RASA_URL", "http://127.0.0.1:5005"))
     actions_url: str = field(default_factory=lambda: _env("ACTIONS_URL", "http://127.0.0.1:5055"))
-    data_dir: Path = field(default_factory=lambda: Path(_env("CARELINE_DATA_DIR", str(ROOT / "var"))))
     rasa_timeout_s: float = field(default_factory=lambda: float(_env("RASA_TIMEOUT_S", "60")))
     max_text_chars: int = 2000
-
-    @property
-    def tracker_url(self) -> str:
-        """Rasa's SQL tracker store, which "forget me" erases from."""
-        default = f"sqlite:///{os.environ.get('CARELINE_TRACKER_DB', self.data_dir / 'tracker.db')}"
-        return _env("CARELINE_TRACKER_URL", default)
-
-    @property
-    def production(self) -> bool:
-        return self.environment == "production"
-    twilio_auth_token: str = field(default_factory=lambda: _env("TWILIO_AUTH_TOKEN", ""))
-    twilio_account_sid: str = field(default_factory=lambda: _env("TWILIO_ACCOUNT_SID", "AC" + "0" * 32))
-    twilio_from_number: str = field(default_factory=lambda: _env("TWILIO_FROM_NUMBER", "+15550000000"))
-    twilio_api_base_url: str = field(default_factory=lambda: _env("TWILIO_API_BASE_URL", "https://api.twilio.com"))
-    public_base_url: str = field(default_factory=lambda: _env("PUBLIC_BASE_URL", ""))
+    nursing: NursingSettings = field(default_factory=NursingSettings)
+    secret_key: str = field(default_factory=lambda: _env("CARELINE_SECRET_KEY", ""))  # empty: generated into data_dir
+    tracker_db: str = field(default_factory=lambda: _env("CARELINE_TRACKER_DB", ""))  # empty: data_dir/tracker.db
+    tracker_store_url: str = field(default_factory=lambda: _env("CARELINE_TRACKER_URL", ""))
     allowed_embed_origins: str = field(default_factory=lambda: _env("ALLOWED_EMBED_ORIGINS", "'self'"))
     chat_title: str = field(default_factory=lambda: _env("CHAT_TITLE", "CareLine"))
     portal_jwt_key: str = field(default_factory=lambda: _env("PORTAL_JWT_KEY", ""))
@@ -45,3 +36,25 @@ class Settings:
     environment: str = field(default_factory=lambda: _env("CARELINE_ENV", "development"))
     portal_jwks_file: str = field(default_factory=lambda: _env("PORTAL_JWKS_FILE", ""))
     portal_jwt_audience: str = field(default_factory=lambda: _env("PORTAL_JWT_AUDIENCE", "CareLine"))
+
+    @property
+    def data_dir(self) -> Path:
+        return self.nursing.data_dir
+
+    @property
+    def twilio_auth_token(self) -> str:
+        """Checks the signatures of inbound SMS webhooks (nursing.sms signs in to Twilio with it to send)."""
+        return self.nursing.twilio_auth_token
+
+    @property
+    def public_base_url(self) -> str:
+        return self.nursing.public_base_url
+
+    @property
+    def tracker_url(self) -> str:
+        """Rasa's SQL tracker store, which "forget me" erases from."""
+        return self.tracker_store_url or f"sqlite:///{self.tracker_db or self.data_dir / 'tracker.db'}"
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"

@@ -18,10 +18,11 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from channels.conversation import clean_text, take_turn
 from channels.errors import ApiError, ServiceDown
-from channels.sms_format import split, with_options
-from channels.store import vault
-from channels.store.db import session
-from channels.store.models import OptOut, ProcessedMessage
+from channels.sms_format import with_options
+from nursing import vault
+from nursing.db import session
+from nursing.models import OptOut, ProcessedMessage
+from nursing.sms import split
 
 bp = Blueprint("sms", __name__)
 log = logging.getLogger(__name__)

@@ -44,8 +44,6 @@ class Answer:
     citations: list[str] = field(default_factory=list)
     grounded: bool = False
     kind: str = "abstain"
-    dropped_sentences: int = 0
-    shown_sentences: int = 0
 
     def state(self) -> dict:
         return {"citations": self.citations, "grounded": self.grounded}
@@ -125,8 +123,7 @@ def format_answer(checked: guard.Checked, hits: list[Hit], kind: str = "answer")
     used = sorted({n for _, n in kept})
     body = " ".join(f"{sentence} [{used.index(n) + 1}]" for sentence, n in kept)
     sources = "\n".join(f"[{i}] {hits[n - 1].title}: {hits[n - 1].url}" for i, n in enumerate(used, 1))
-    return Answer(f"{body}\n\nSources:\n{sources}\n\n{NOT_ADVICE}", [hits[n - 1].id for n in used], True, kind,
-                  checked.dropped, len(kept))
+    return Answer(f"{body}\n\nSources:\n{sources}\n\n{NOT_ADVICE}", [hits[n - 1].id for n in used], True, kind)
 
 
 class Answerer:

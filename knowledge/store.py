@@ -19,9 +19,6 @@ class Store:
     keys: chromadb.Collection
     files: chromadb.Collection
 
-    def count(self) -> int:
-        return self.chunks.count()
-
 
 def client(settings: KnowledgeSettings):
     options = ChromaSettings(anonymized_telemetry=False)

@@ -1,8 +1,12 @@
-"""Train the Rasa model only when its inputs changed: a hash of bot/ and data/ decides."""
+"""Train the Rasa model only when its inputs changed: a hash of bot/ and data/ decides.
+
+The model and Rasa's training cache live under var/, like every file a run writes.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +14,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = [ROOT / "bot" / "config.yml", ROOT / "bot" / "domain.yml", ROOT / "data" / "nlu", ROOT / "data" / "rules"]
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
-MODELS = ROOT / "models"
+MODELS = ROOT / "var" / "models" / "rasa"
+RASA_CACHE = ROOT / "var" / "rasa-cache"
+
+
+def rasa_env() -> dict[str, str]:
+    """What every Rasa command gets on top of the environment: its cache under var/ (never ./.rasa)."""
+    return {"RASA_CACHE_DIRECTORY": str(RASA_CACHE)}
 
 
 def inputs_hash() -> str:
@@ -31,7 +41,7 @@ def ensure_model() -> Path:
     subprocess.run(
         [str(RASA), "train", "--config", "bot/config.yml", "--domain", "bot/domain.yml",
          "--data", "data/nlu", "data/rules", "--out", str(MODELS), "--fixed-model-name", name],
-        cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+        cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env={**os.environ, **rasa_env()},
     )
     return model
 

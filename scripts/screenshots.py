@@ -33,8 +33,10 @@ def sms_transcript(stack: Stack) -> str:
 
     from channels.app import create_app
     from channels.settings import Settings
+    from nursing.settings import Settings as NursingSettings
 
-    settings = Settings(rasa_url=stack.rasa_url, actions_url=stack.actions_url, twilio_auth_token="screenshots")
+    settings = Settings(rasa_url=stack.rasa_url, actions_url=stack.actions_url,
+                        nursing=NursingSettings(twilio_auth_token="screenshots"))
     client = create_app(settings).test_client()
     rows = []
     for n, (_, body) in enumerate(SMS):

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import requests
 
-from scripts.model import ROOT, ensure_model
+from nursing.settings import Settings as NursingSettings
+from scripts.model import ROOT, ensure_model, rasa_env
 
 PYTHON = ROOT / ".venv" / "bin" / "python"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
@@ -48,11 +49,13 @@ class Stack:
             "HOST": self.host, "PORT": str(self.gateway_port),
             "RASA_URL": self.rasa_url, "ACTIONS_URL": self.actions_url,
             "CARELINE_ACTIONS_URL": self.actions_url,
-            "CARELINE_TRACKER_DB": str(self.data_dir / "tracker.db"),
+            # endpoints.yml names it: always an absolute path under the data dir, so Rasa writes nowhere else.
+            "CARELINE_TRACKER_DB": str((self.data_dir / "tracker.db").resolve()),
             "CARELINE_DATA_DIR": str(self.data_dir),
             "SANIC_HOST": "127.0.0.1",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "TF_CPP_MIN_LOG_LEVEL": "3",
+            **rasa_env(),
             **self.extra_env,
         }
 
@@ -123,7 +126,7 @@ def main() -> int:
     stack = Stack(host=os.environ.get("HOST", "127.0.0.1"), gateway_port=int(os.environ.get("PORT", "8000")),
                   rasa_port=int(os.environ.get("RASA_PORT", "5005")),
                   actions_port=int(os.environ.get("ACTIONS_PORT", "5055")),
-                  data_dir=Path(os.environ.get("CARELINE_DATA_DIR", ROOT / "var")))
+                  data_dir=NursingSettings().data_dir)
     print("starting CareLine (actions, Rasa, gateway) ...", flush=True)
     try:
         stack.start()

@@ -14,6 +14,7 @@ from channels.app import create_app
 from channels.settings import Settings
 from knowledge.ingest import ingest
 from knowledge.settings import KnowledgeSettings
+from nursing.settings import Settings as NursingSettings
 from scripts.browser import launch
 from scripts.stack import Stack
 from tests.fake_twilio import FakeTwilio
@@ -38,7 +39,15 @@ ON_CALL = "+15550009999"
 
 
 @pytest.fixture(scope="session")
-def stack(data_dir, fake_twilio):
+def repository_before() -> set[str]:
+    """Untracked files before the stack first starts (test_repository_clean checks what a run adds)."""
+    from tests.test_repository_clean import untracked
+
+    return untracked()
+
+
+@pytest.fixture(scope="session")
+def stack(data_dir, fake_twilio, repository_before):
     alerts_env = {"ON_CALL_NUMBERS": ON_CALL, "TWILIO_API_BASE_URL": fake_twilio.url, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN}
     running = Stack(data_dir=data_dir, extra_env=alerts_env, **TEST_PORTS)
     try:
@@ -56,8 +65,9 @@ def fake_twilio():
 
 @pytest.fixture(scope="session")
 def app(stack, fake_twilio):
-    settings = Settings(rasa_url=stack.rasa_url, actions_url=stack.actions_url, data_dir=stack.data_dir,
-                        twilio_auth_token=TWILIO_TOKEN, twilio_api_base_url=fake_twilio.url)
+    nursing = NursingSettings(data_dir=stack.data_dir, twilio_auth_token=TWILIO_TOKEN,
+                              twilio_api_base_url=fake_twilio.url)
+    settings = Settings(rasa_url=stack.rasa_url, actions_url=stack.actions_url, nursing=nursing)
     return create_app(settings)
 
 
@@ -149,7 +159,7 @@ def page(browser):
 
 def claim_at_once(escalation_id: str, nurses: int) -> list[str]:
     """Several nurses claim one escalation from parallel threads; each gets "won" or "lost"."""
-    from channels.store import escalations
+    from nursing import escalations
 
     outcomes: list[str] = []
 

@@ -4,7 +4,7 @@ Every later reply in that episode starts with a one-line reminder; the full emer
 advice comes back only with a red flag the patient has not mentioned before.
 """
 
-from channels.store import escalations, vault
+from nursing import escalations, vault
 from tests.conftest import all_text
 from tests.test_sms import messages, new_phone, post
 

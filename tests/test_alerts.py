@@ -1,6 +1,6 @@
 """On-call alerts: sent for emergency and urgent escalations, through the fake Twilio API, with no PHI."""
 
-from channels.alerts import age_band, message
+from nursing.alerts import age_band, message
 from tests.conftest import ON_CALL
 
 
@@ -30,8 +30,8 @@ def test_alert_text_is_only_priority_age_band_and_category():
 def test_an_unacknowledged_alert_is_sent_again_and_a_claimed_one_is_not(data_dir, fake_twilio, monkeypatch):
     import uuid
 
-    from channels.alerts import resend_unacknowledged, send_on_call
-    from channels.store import escalations
+    from nursing import escalations
+    from nursing.alerts import resend_unacknowledged, send_on_call
 
     monkeypatch.setenv("ON_CALL_NUMBERS", ON_CALL)
     monkeypatch.setenv("TWILIO_API_BASE_URL", fake_twilio.url)

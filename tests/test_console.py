@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from channels.app import create_app
 from channels.console import users
-from channels.store import escalations, nurse_replies, vault
-from channels.store.db import session
-from channels.store.models import AuditEntry
+from nursing import escalations, nurse_replies, vault
+from nursing.db import session
+from nursing.models import AuditEntry
 from tests.conftest import claim_at_once
 
 PASSWORD = "correct horse battery staple"
@@ -88,7 +88,9 @@ def test_a_reply_reaches_an_sms_patient_through_twilio(client, nurse, fake_twili
 def test_a_reply_the_sms_service_could_not_send_is_not_recorded_as_answered(app, nurse):
     patient = vault.patient_for("phone", "+15553335555")
     escalation_id = new_escalation(channel="sms", conversation=patient)
-    offline = create_app(dataclasses.replace(app.config["SETTINGS"], twilio_api_base_url="http://127.0.0.1:9"))
+    settings = app.config["SETTINGS"]
+    offline = create_app(dataclasses.replace(settings, nursing=dataclasses.replace(
+        settings.nursing, twilio_api_base_url="http://127.0.0.1:9")))
     client = offline.test_client()
     login(client, nurse)
     token = csrf(client, f"/console/escalations/{escalation_id}")
@@ -116,10 +118,11 @@ def test_showing_contact_details_is_audited(client, nurse):
 def test_production_refuses_the_development_password(data_dir):
     from channels.app import create_app
     from channels.settings import Settings
+    from nursing.settings import Settings as NursingSettings
 
     users.ensure_development_user()
     with pytest.raises(RuntimeError, match="development nurse password"):
-        create_app(Settings(environment="production", public_base_url="https://careline.example"))
+        create_app(Settings(environment="production", nursing=NursingSettings(public_base_url="https://careline.example")))
 
 
 def test_create_user_cli(data_dir):

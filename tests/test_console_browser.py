@@ -5,9 +5,9 @@ import uuid
 from sqlalchemy import select
 
 from channels.console import users
-from channels.store import escalations
-from channels.store.db import session
-from channels.store.models import ConsoleSession
+from nursing import escalations
+from nursing.db import session
+from nursing.models import ConsoleSession
 from tests.test_console import new_escalation
 
 PASSWORD = "browser nurse password"

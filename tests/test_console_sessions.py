@@ -10,9 +10,9 @@ from sqlalchemy import select
 from channels.app import create_app
 from channels.console import users
 from channels.settings import Settings
-from channels.store import vault
-from channels.store.db import session
-from channels.store.models import AuditEntry
+from nursing import vault
+from nursing.db import session
+from nursing.models import AuditEntry
 from tests.test_console import PASSWORD, csrf, login, new_escalation
 
 IDLE_TIMEOUT_S = 4.0

@@ -6,12 +6,13 @@ import uuid
 import pytest
 from sqlalchemy import select
 
+from channels import conversation_tokens
 from channels.api import VAULT_PREFIX
 from channels.app import create_app
 from channels.settings import Settings
-from channels.store import conversation_tokens, escalations, vault
-from channels.store.db import session
-from channels.store.models import ConversationToken, Escalation
+from nursing import escalations, vault
+from nursing.db import session
+from nursing.models import ConversationToken, Escalation
 from tests.conftest import all_text, bearer
 from tests.test_sms import new_phone
 from tests.test_sms import post as post_sms

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from channels.console import users
-from channels.store import escalations
-from channels.store.db import session
-from channels.store.models import AuditEntry, NurseMessage
+from nursing import escalations
+from nursing.db import session
+from nursing.models import AuditEntry, NurseMessage
 from tests.test_console import PASSWORD, csrf, login, new_escalation
 
 

@@ -11,11 +11,10 @@ from fhir.resources.R4B.flag import Flag
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from sqlalchemy import select
 
-from channels import fhir
 from channels.console import users
-from channels.store import escalations
-from channels.store.db import session
-from channels.store.models import AuditEntry
+from nursing import escalations, fhir
+from nursing.db import session
+from nursing.models import AuditEntry
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ import sqlite3
 
 from sqlalchemy import select
 
-from channels.store.db import session
-from channels.store.models import Escalation
+from nursing.db import session
+from nursing.models import Escalation
 from tests.conftest import all_text
 
 

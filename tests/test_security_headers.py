@@ -8,7 +8,7 @@ import pytest
 
 from channels.app import create_app
 from channels.console import users
-from channels.store import escalations
+from nursing import escalations
 from tests.test_console import PASSWORD, login, new_escalation
 
 
@@ -63,8 +63,9 @@ def test_the_chat_page_keeps_its_own_embedding_policy(app):
 def production_client(app, tmp_path, monkeypatch):
     """A production gateway over its own empty database (the shared one holds the development password)."""
     monkeypatch.setenv("CARELINE_DATA_DIR", str(tmp_path))
-    settings = dataclasses.replace(app.config["SETTINGS"], environment="production", data_dir=tmp_path,
-                                   public_base_url="https://careline.example", portal_jwt_key="k" * 32)
+    shared = app.config["SETTINGS"]
+    nursing = dataclasses.replace(shared.nursing, data_dir=tmp_path, public_base_url="https://careline.example")
+    settings = dataclasses.replace(shared, environment="production", nursing=nursing, portal_jwt_key="k" * 32)
     return create_app(settings).test_client()
 
 

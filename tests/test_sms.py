@@ -9,10 +9,11 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
-from channels import sms_sender
 from channels.app import create_app
 from channels.settings import Settings
-from channels.sms_format import segments, split, with_options
+from channels.sms_format import with_options
+from nursing import sms
+from nursing.sms import segments, split
 from tests.conftest import TWILIO_TOKEN
 
 URL = "http://localhost/sms/twilio"
@@ -92,7 +93,9 @@ def test_a_loopback_host_is_trusted_without_public_base_url(client):
 
 
 def test_with_public_base_url_only_a_signature_over_it_counts(app):
-    settings = dataclasses.replace(app.config["SETTINGS"], public_base_url="https://careline.example")
+    settings = app.config["SETTINGS"]
+    settings = dataclasses.replace(settings, nursing=dataclasses.replace(settings.nursing,
+                                                                         public_base_url="https://careline.example"))
     client = create_app(settings).test_client()
     assert post(client, "HELP", phone=new_phone()).status_code == 403
     assert messages(post(client, "HELP", phone=new_phone(), url="https://careline.example/sms/twilio"))
@@ -166,6 +169,6 @@ def test_buttons_become_numbered_options():
 
 
 def test_outbound_sms_goes_through_the_fake_twilio_api(app, fake_twilio):
-    sids = sms_sender.send(app.config["SETTINGS"], "+15551112222", "A nurse has replied: please call the clinic.")
+    sids = sms.send(app.config["SETTINGS"].nursing, "+15551112222", "A nurse has replied: please call the clinic.")
     assert sids and fake_twilio.sent[-1]["To"] == "+15551112222"
     assert fake_twilio.sent[-1]["Body"].startswith("A nurse has replied")

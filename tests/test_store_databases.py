@@ -5,7 +5,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from channels.store import escalations, nurse_replies, vault
+from nursing import escalations, nurse_replies, vault
 from tests.conftest import claim_at_once
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

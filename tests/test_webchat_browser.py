@@ -5,7 +5,7 @@ import time
 import pytest
 import requests
 
-from channels.store import escalations
+from nursing import escalations
 from tests.conftest import bearer
 
 ANSWERS = {"age": "30", "sex": "male", "duration": "2 days", "severity": "2", "conditions": "none",

@@ -6,7 +6,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user
 
 from channels.console import auth, users
-from channels.store.escalations import audit
+from channels.console.access import admin_required
+from nursing.escalations import audit
 
 bp = Blueprint("console_admin", __name__, url_prefix="/console/admin")
 bp.before_request(auth.check_csrf)
@@ -14,14 +15,14 @@ bp.context_processor(auth.csrf_token)
 
 
 @bp.get("/")
-@auth.admin_required
+@admin_required
 def accounts():
     audit(current_user.username, "view_accounts")
     return _page()
 
 
 @bp.post("/accounts")
-@auth.admin_required
+@admin_required
 def create():
     username, role = request.form.get("username", "").strip(), request.form.get("role", "")
     try:
@@ -33,7 +34,7 @@ def create():
 
 
 @bp.post("/accounts/<username>/reset-throttling")
-@auth.admin_required
+@admin_required
 def reset_throttling(username: str):
     users.reset_throttling(username)
     audit(current_user.username, "reset_sign_in_throttling", detail=username)

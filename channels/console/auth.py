@@ -1,15 +1,14 @@
-"""Who is signed in to the console (Flask-Login over `sessions`), CSRF on every form, the admin role."""
+"""Who is signed in to the console (Flask-Login over `sessions`) and CSRF on every form (page guards: access.py)."""
 
 from __future__ import annotations
 
 import secrets
-from functools import wraps
 
 from flask import abort, current_app, request, session
-from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_login import LoginManager, current_user, login_user, logout_user
 
 from channels.console import sessions
-from channels.store.models import User
+from nursing.models import User
 
 # The queue's auto-refresh sends this header: such requests are not activity and do not renew a session.
 BACKGROUND_HEADER = "X-CareLine-Background"
@@ -37,16 +36,6 @@ def sign_out() -> None:
     sessions.end(current_user.session_id)
     logout_user()
     session.clear()
-
-
-def admin_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not current_user.is_admin:
-            abort(403, "This page is for console administrators.")
-        return view(*args, **kwargs)
-    return wrapped
 
 
 def check_csrf() -> None:

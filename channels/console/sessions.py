@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 from flask_login import UserMixin
 from sqlalchemy import delete, select
 
-from channels.store.db import digest, session
-from channels.store.models import ConsoleSession, User
+from nursing.db import digest, session
+from nursing.models import ConsoleSession, User
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from channels.settings import Settings
-from channels.store.db import session
-from channels.store.escalations import audit
-from channels.store.models import SignInFailure, User
+from nursing.db import session
+from nursing.escalations import audit
+from nursing.models import SignInFailure, User
 
 ROLES = ("nurse", "admin")
 FREE_FAILURES = 3  # recent failures before each further try has to wait

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import requests
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from twilio.base.exceptions import TwilioException
 
-from channels import sms_sender
 from channels.console import auth, users
+from channels.console.access import login_required
 from channels.errors import ApiError, error_response
-from channels.store import escalations, vault
+from nursing import escalations, sms, vault
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 bp.record_once(lambda state: auth.login_manager.init_app(state.app))
@@ -109,7 +109,7 @@ def _text_the_patient(row, text: str) -> None:
     if not phone:
         return
     try:
-        sms_sender.send(current_app.config["SETTINGS"], phone, f"A CareLine nurse replied: {text}")
+        sms.send(current_app.config["SETTINGS"].nursing, phone, f"A CareLine nurse replied: {text}")
     except (TwilioException, requests.RequestException) as err:
         raise ApiError(502, "sms_not_sent", "The text message could not be sent, so the reply was not saved and "
                                             "the escalation is still yours. Try again, or phone the patient.") from err

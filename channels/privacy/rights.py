@@ -11,8 +11,8 @@ import time
 
 from sqlalchemy import create_engine, delete, select, text
 
-from channels.store.db import session
-from channels.store.models import Escalation, Identity, NurseMessage
+from nursing.db import session
+from nursing.models import Escalation, Identity, NurseMessage
 
 WHAT_WE_KNOW = re.compile(r"(?i)^\W*(?:what do you know about me|what (?:do you|have you) (?:store|stored|keep|have) "
                           r"(?:about|on) me|my data)\W*$")

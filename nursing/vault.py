@@ -9,28 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 from functools import lru_cache
-from pathlib import Path
 
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from channels.store.db import ROOT, session
-from channels.store.models import Identity
+from nursing.db import session
+from nursing.models import Identity
+from nursing.settings import Settings, secret_from
 
 
 @lru_cache(maxsize=1)
 def key() -> bytes:
-    if os.environ.get("CARELINE_VAULT_KEY"):
-        return os.environ["CARELINE_VAULT_KEY"].encode()
-    path = Path(os.environ.get("CARELINE_DATA_DIR", ROOT / "var")) / "vault.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(Fernet.generate_key())
-        path.chmod(0o600)
-    return path.read_bytes().strip()
+    settings = Settings()
+    return secret_from(settings.vault_key, settings.data_dir / "vault.key", Fernet.generate_key)
 
 
 def lookup_hash(kind: str, value: str) -> str:

@@ -1,9 +1,9 @@
-"""Alembic environment: run with the connection that channels.store.db hands over."""
+"""Alembic environment: run with the connection that nursing.db hands over."""
 
 from alembic import context
 
-from channels.store import models  # noqa: F401 - registers the tables
-from channels.store.db import Base
+from nursing import models  # noqa: F401 - registers the tables
+from nursing.db import Base
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)

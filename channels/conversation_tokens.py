@@ -12,8 +12,8 @@ import secrets
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
-from channels.store.db import digest, session
-from channels.store.models import ConversationToken
+from nursing.db import digest, session
+from nursing.models import ConversationToken
 
 
 class AlreadyIssued(Exception):

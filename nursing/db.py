@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,17 +10,19 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from nursing.settings import Settings
 
 
 class Base(DeclarativeBase):
     pass
 
 
-def database_url() -> str:
-    data_dir = Path(os.environ.get("CARELINE_DATA_DIR", ROOT / "var"))
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'careline.db'}"
+def database_url(settings: Settings | None = None) -> str:
+    settings = settings or Settings()
+    if settings.database_url:
+        return settings.database_url
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{settings.data_dir / 'careline.db'}"
 
 
 def engine(url: str | None = None) -> Engine:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from channels.store.db import session
-from channels.store.models import NurseMessage
+from nursing.db import session
+from nursing.models import NurseMessage
 
 
 def undelivered(conversation_id: str) -> list[NurseMessage]:

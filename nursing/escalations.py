@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, select, update
 
-from channels.store.db import session
-from channels.store.models import AuditEntry, Escalation, NurseMessage
+from nursing.db import session
+from nursing.models import AuditEntry, Escalation, NurseMessage
 
 PRIORITY_ORDER = ("emergency", "urgent", "uncertain", "request")
 

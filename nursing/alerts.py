@@ -2,18 +2,16 @@
 
 Only the priority, an age band, the complaint category and a console link;
 numbers come from ON_CALL_NUMBERS (comma-separated). Sent through the one
-SMS sender.
+SMS sender (nursing.sms).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import time
 
-from channels import sms_sender
-from channels.settings import Settings
-from channels.store import escalations
+from nursing import escalations, sms
+from nursing.settings import Settings
 
 log = logging.getLogger(__name__)
 ALERTED = ("emergency", "urgent")
@@ -33,15 +31,14 @@ def message(priority: str, band: str, category: str, escalation_id: str, console
 
 def send_on_call(priority: str, band: str, category: str, escalation_id: str) -> int:
     """Alert every on-call number; returns how many were sent. A failure is logged, never raised."""
-    numbers = [n.strip() for n in os.environ.get("ON_CALL_NUMBERS", "").split(",") if n.strip()]
-    if priority not in ALERTED or not numbers:
-        return 0
     settings = Settings()
-    text = message(priority, band, category, escalation_id, settings.public_base_url or "http://127.0.0.1:8000")
+    if priority not in ALERTED or not settings.on_call_numbers:
+        return 0
+    text = message(priority, band, category, escalation_id, settings.console_url)
     sent = 0
-    for number in numbers:
+    for number in settings.on_call_numbers:
         try:
-            sms_sender.send(settings, number, text)
+            sms.send(settings, number, text)
             sent += 1
         except Exception:  # an alert failing must not break the patient's conversation
             log.exception("on-call alert to one number failed")
