@@ -1,4 +1,4 @@
-"""The JSON API: POST /api/v1/chat, the nurse replies a web chat polls for, and GET /healthz.
+"""The JSON API: POST /api/v1/chat, the nurse replies a web chat polls for, GET /healthz and GET /api/openapi.json.
 
 A conversation id is not a secret (it may be guessed or seen), so every
 request after the first turn must carry the conversation_token that turn
@@ -13,8 +13,9 @@ import secrets
 from flask import Blueprint, current_app, jsonify, request
 
 from channels import conversation_tokens
-from channels.conversation import check_conversation_id, clean_text, take_turn
+from channels.conversation import check_conversation_id, take_turn
 from channels.errors import ApiError
+from channels.openapi import AckRequest, ChatRequest, document, parse
 from channels.rasa_client import RasaClient
 from nursing import nurse_replies
 
@@ -32,7 +33,7 @@ def _json_body() -> dict:
         body = json.loads(request.get_data().decode("utf-8"))
     except UnicodeDecodeError as err:
         raise ApiError(400, "invalid_encoding", "The request body must be UTF-8 text.") from err
-    except json.JSONDecodeError as err:
+    except (ValueError, RecursionError) as err:  # not JSON, too deeply nested, an integer of too many digits
         raise ApiError(400, "invalid_json", "The request body is not valid JSON.") from err
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", "The request body must be a JSON object.")
@@ -64,13 +65,9 @@ def _start(rasa: RasaClient, conversation_id: str) -> str:
 
 @bp.post("/api/v1/chat")
 def chat():
-    body = _json_body()
-    sent = body.get("conversation_id")
-    conversation_id = "web-" + secrets.token_hex(16) if sent is None else check_conversation_id(sent)
-    text = body.get("text")
-    if not isinstance(text, str):
-        raise ApiError(400, "invalid_text", "text must be a string.")
-    text = clean_text(text, current_app.config["SETTINGS"].max_text_chars)
+    body = parse(ChatRequest, _json_body(), max_text_chars=current_app.config["SETTINGS"].max_text_chars)
+    conversation_id = body.conversation_id or "web-" + secrets.token_hex(16)
+    text = body.text
     rasa = current_app.extensions["rasa"]
     if "Authorization" in request.headers:
         _authorize(conversation_id)
@@ -104,7 +101,11 @@ def updates(conversation_id: str):
 def acknowledge(conversation_id: str):
     """The page showed these replies: only now are they delivered."""
     _authorize(check_conversation_id(conversation_id))
-    ids = _json_body().get("ids")
-    if not isinstance(ids, list) or not all(type(i) is int for i in ids):
-        raise ApiError(400, "invalid_ids", "ids must be a list of the message ids /updates returned.")
+    ids = parse(AckRequest, _json_body()).ids
     return jsonify({"acknowledged": nurse_replies.acknowledge(conversation_id, ids)})
+
+
+@bp.get("/api/openapi.json")
+def openapi():
+    """The OpenAPI 3 document of the public API, built from the models that validate its bodies."""
+    return jsonify(document())

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from channels.errors import ApiError
+from channels.metrics import STAGE_SECONDS
 from channels.privacy import edge, rights
 from channels.rasa_client import RasaClient
 from nursing import escalations
@@ -47,7 +48,9 @@ def take_turn(rasa: RasaClient, conversation_id: str, text: str, channel: str = 
         reply = rights.respond(conversation_id, text, before, rasa.settings.tracker_url)
         return Turn(messages=[{"text": reply, "buttons": []}], state=state_from_tracker(rasa.tracker(conversation_id)))
     asked = state_from_tracker(before)["requested_slot"]
-    replies = rasa.send(conversation_id, edge.prepare(conversation_id, text, asked), channel)
+    with STAGE_SECONDS.labels("scrub").time():
+        scrubbed = edge.prepare(conversation_id, text, asked)
+    replies = rasa.send(conversation_id, scrubbed, channel)
     tracker = rasa.tracker(conversation_id)
     return Turn(messages=[_message(r) for r in replies if r.get("text") or r.get("buttons")],
                 state=state_from_tracker(tracker))
