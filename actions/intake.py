@@ -63,6 +63,8 @@ class ValidateIntakeForm(FormValidationAction):
         if not _answers_the_form(tracker):
             # Activated by another action, which has already checked this message.
             return await super().run(dispatcher, tracker, domain)
+        if (tracker.latest_message.get("intent") or {}).get("name") == "image_uploaded":
+            return []  # no answer: the form rejects it, and action_image_uploaded takes it (data/rules/images.yml)
         text = tracker.latest_message.get("text") or ""
         pending = [SlotSet(name, None) for name in tracker.slots_to_validate()]
         command = commands.detect(text)

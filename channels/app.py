@@ -6,9 +6,8 @@ import secrets
 
 from flask import Flask, Response, request
 
-from channels import api, errors, fhir, sms, webchat
+from channels import api, errors, fhir, images, limits, metrics, sms, webchat
 from channels.console import admin, users, views
-from channels.rasa_client import RasaClient
 from channels.settings import Settings
 from nursing.settings import secret_from
 
@@ -43,7 +42,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         raise RuntimeError("refusing to start in production with the development nurse password")
     if not settings.production:
         users.ensure_development_user()
-    app.extensions["rasa"] = RasaClient(settings)
+    app.extensions["rasa"] = metrics.InstrumentedRasaClient(settings)
     errors.register(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(sms.bp)
@@ -51,6 +50,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(fhir.bp)
+    app.register_blueprint(images.bp)
+    metrics.init_app(app)
+    limits.init_app(app, settings)
     app.after_request(security_headers)
     return app
 

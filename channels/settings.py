@@ -36,6 +36,12 @@ class Settings:
     environment: str = field(default_factory=lambda: _env("CARELINE_ENV", "development"))
     portal_jwks_file: str = field(default_factory=lambda: _env("PORTAL_JWKS_FILE", ""))
     portal_jwt_audience: str = field(default_factory=lambda: _env("PORTAL_JWT_AUDIENCE", "CareLine"))
+    # Rate limits (channels.limits): messages per conversation, requests to /api/ per client address (a clinic's
+    # NAT puts many patients behind one address: keep it generous); counts in memory unless a storage URI is set.
+    chat_rate_per_minute: int = field(default_factory=lambda: int(_env("CHAT_RATE_PER_MINUTE", "30")))
+    client_rate_per_minute: int = field(default_factory=lambda: int(_env("CLIENT_RATE_PER_MINUTE", "3000")))
+    image_max_pixels: int = field(default_factory=lambda: int(_env("IMAGE_MAX_PIXELS", "25000000")))
+    rate_limit_storage_uri: str = field(default_factory=lambda: _env("RATE_LIMIT_STORAGE_URI", ""))
 
     @property
     def data_dir(self) -> Path:

@@ -128,3 +128,17 @@ class SignInFailure(Base):
     username: Mapped[str] = mapped_column(String(80), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
+
+
+class StoredImage(Base):
+    """An image a patient uploaded: re-encoded PNG, encrypted with the vault key in a file under the data dir
+    (`file` names it). The row carries no pixels; `check` holds the model's verdict for the nurse."""
+
+    __tablename__ = "images"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
+    escalation_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    check: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)

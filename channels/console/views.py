@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import requests
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from twilio.base.exceptions import TwilioException
 
 from channels.console import auth, users
 from channels.console.access import login_required
 from channels.errors import ApiError, error_response
-from nursing import escalations, sms, vault
+from nursing import escalations, images, sms, vault
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 bp.record_once(lambda state: auth.login_manager.init_app(state.app))
@@ -55,7 +55,20 @@ def queue():
 def escalation(escalation_id: str):
     row = escalations.get(escalation_id) or abort(404)
     escalations.audit(current_user.username, "view", escalation_id)
-    return render_template("console/escalation.html", row=row, outcomes=OUTCOMES)
+    return render_template("console/escalation.html", row=row, outcomes=OUTCOMES,
+                           images=images.for_escalation(escalation_id))
+
+
+@bp.get("/escalations/<escalation_id>/images/<image_id>")
+@login_required
+def image(escalation_id: str, image_id: str):
+    """A patient's picture, decrypted for a signed-in nurse only, and audited like the contact reveal."""
+    found = images.get(image_id)
+    if found is None or found.escalation_id != escalation_id:
+        abort(404)
+    escalations.audit(current_user.username, "show_image", escalation_id, image_id)
+    return Response(images.load(image_id), mimetype="image/png",
+                    headers={"Cache-Control": "no-store", "Content-Disposition": "inline"})
 
 
 @bp.post("/escalations/<escalation_id>/claim")
@@ -133,4 +146,5 @@ def contact(escalation_id: str):
     found = {kind: vault.reveal(row.conversation_id, kind) for kind in ("phone", "portal")}
     contact = {k: v for k, v in found.items() if v} or {"none": "no contact details"}
     # Rendered once, never stored: a phone number must not ride in a cookie or a URL.
-    return render_template("console/escalation.html", row=row, outcomes=OUTCOMES, contact=contact)
+    return render_template("console/escalation.html", row=row, outcomes=OUTCOMES, contact=contact,
+                           images=images.for_escalation(escalation_id))

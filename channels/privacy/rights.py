@@ -11,6 +11,7 @@ import time
 
 from sqlalchemy import create_engine, delete, select, text
 
+from nursing import images
 from nursing.db import session
 from nursing.models import Escalation, Identity, NurseMessage
 
@@ -67,6 +68,7 @@ def forget(conversation_id: str, tracker_url: str) -> str:
         db.execute(delete(NurseMessage).where(NurseMessage.conversation_id == conversation_id))
         identities = db.execute(delete(Identity).where(Identity.patient_id == conversation_id)).rowcount
         db.commit()
+    images.erase(conversation_id)  # the pictures sent with those requests: encrypted files and rows
     events = _erase_tracker(conversation_id, tracker_url)
     if events:
         erased.append(f"this conversation ({events} stored events)")
