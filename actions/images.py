@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 THANKS = ("Thank you for the picture. A nurse will look at it and reply here within about {minutes} minutes. "
           "If things get worse while you wait, call 911.")
 ALSO_SEEN = "A nurse will look at your picture too."
+CONSENT_FIRST = ("Before I can pass a picture to a nurse, I need your agreement to continue. I haven't kept it: "
+                 "please answer the question below, then send the picture again.")
 NOT_CHECKED = "not checked: the image model could not look at this image"
 
 
@@ -79,6 +81,10 @@ class ActionImageUploaded(SafeAction, Action):
         image_id = entity(tracker, "image_id")
         if not image_id or images.get(image_id) is None:
             dispatcher.utter_message(text="Sorry, I could not find that picture. Please send it again.")
+            return []
+        if tracker.get_slot("consent") is not True:
+            images.discard(image_id)  # nothing reaches a nurse before the patient has agreed to it
+            dispatcher.utter_message(text=CONSENT_FIRST)
             return []
         check = classify(image_id)
         events = escalate(dispatcher, tracker, priority_for(check), say=False)

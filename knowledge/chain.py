@@ -93,14 +93,24 @@ def sufficient(hits: list[Hit]) -> bool:
 
 
 def answering_first(retriever: Retriever, question: str, hits: list[Hit]) -> list[Hit]:
-    """The first close-enough hit whose section answers this kind of question leads, as the sentences
-    of its whole section that answer the question (knowledge/sentences.py)."""
+    """The leading hit (see `leading`) comes first, as the sentences of its whole section that answer the
+    question (knowledge/sentences.py)."""
     if not hits:
         return hits
-    lead = next((h for h in hits if not h.unanswered and h.similarity >= MIN_SIMILARITY), hits[0])
+    lead = leading(hits)
     section = sentences.section_text(retriever.corpus, lead.id)
     picked = sentences.answering(retriever.settings.embedding_model, question, lead.title, section, MAX_SENTENCES)
     return [replace(lead, text=" ".join(picked) or lead.text), *(h for h in hits if h is not lead)]
+
+
+def leading(hits: list[Hit]) -> Hit:
+    """The first hit, or a later hit on the same topic whose section answers this kind of question.
+
+    Only the same topic: "is gout inherited?" must not be answered by Gorlin syndrome's inheritance section.
+    """
+    topic = hits[0].title.casefold()
+    return next((h for h in hits if not h.unanswered and h.similarity >= MIN_SIMILARITY
+                 and h.title.casefold() == topic), hits[0])
 
 
 def unaddressed(retriever: Retriever, hit: Hit) -> Answer:

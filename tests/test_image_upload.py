@@ -35,8 +35,6 @@ def png(image: Image.Image) -> bytes:
 
 
 def xray_png() -> bytes:
-    if not XRAYS.exists():
-        pytest.skip(f"{XRAYS} is missing")
     with np.load(XRAYS) as split:
         images_, labels = split["test_images"], split["test_labels"].ravel()
     return png(Image.fromarray(images_[int(np.flatnonzero(labels == 1)[0])], mode="L"))
@@ -44,8 +42,8 @@ def xray_png() -> bytes:
 
 @pytest.fixture
 def started(chat):
-    """A web conversation with its first turn taken: (send, conversation_id, Authorization header)."""
-    chat("hi")
+    """A web conversation whose patient has agreed to go on: (send, conversation_id, Authorization header)."""
+    chat("hi", "yes")
     return chat, chat.conversation_id, dict(chat.headers)
 
 
@@ -207,3 +205,13 @@ def test_a_red_flag_in_the_text_with_an_image_still_wins(client, started):
     assert "911" in all_text(body) and "nurse will look at your picture too" in all_text(body)
     [image] = stored(conversation_id)
     assert image.escalation_id == body["state"]["escalation"]["id"] and image.check["in_distribution"] is False
+
+
+def test_a_picture_before_consent_reaches_no_nurse_and_is_not_kept(client, chat):
+    chat("hi")
+    response = upload(client, chat.conversation_id, dict(chat.headers), xray_png(), "xray.png")
+    body = response.get_json()
+    assert response.status_code == 200, body
+    assert body["state"]["escalation"] is None
+    assert "need your agreement" in " ".join(m["text"] or "" for m in body["messages"])
+    assert stored(chat.conversation_id) == []

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from knowledge import embeddings, guard, llm
-from knowledge.chain import PLAIN_GRADE, Answerer, answering_first, format_answer, shown
+from knowledge.chain import PLAIN_GRADE, Answerer, answering_first, format_answer, leading, shown
 from knowledge.ingest import ingest
 from knowledge.question_types import QuestionTypes
 from knowledge.readability import grade
@@ -261,3 +261,14 @@ def test_a_deployers_model_rephrases_hard_sentences_and_only_supported_sentences
 def test_the_packaged_model_is_not_asked_to_rephrase_by_default(shingles_settings):
     assert not shingles_settings.llm_rephrase
     assert Answerer(shingles_settings).answer("how is shingles treated?").kind == "extractive"
+
+
+def test_a_later_hit_leads_only_when_it_is_on_the_same_topic():
+    """"is gout inherited?" must not be answered by another disease's section on inheritance."""
+    def hit(doc, title, unanswered):
+        return Hit(f"{doc}_Sec1", 1.0, title, "TestSource", "https://example.org", "text", 0.9, unanswered)
+
+    gout = hit("A", "Gout", "inheritance")
+    assert leading([gout, hit("B", "Gorlin syndrome", None)]) is gout
+    same_topic = hit("C", "gout", None)
+    assert leading([gout, hit("B", "Gorlin syndrome", None), same_topic]) is same_topic
