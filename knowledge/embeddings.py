@@ -14,6 +14,7 @@ PASSAGE_TOKENS = 96
 
 
 _LOADING = threading.Lock()
+_ENCODING = threading.Lock()
 
 
 @lru_cache(maxsize=2)
@@ -30,8 +31,14 @@ def model(path: str):
 
 
 def embed(path: str, texts: list[str], max_tokens: int = KEY_TOKENS, batch_size: int = 64) -> list[list[float]]:
-    """Unit-length vectors; passages are cut to their first tokens to keep ingestion fast."""
+    """Unit-length vectors; passages are cut to their first tokens to keep ingestion fast.
+
+    One encoding at a time per process: the answer chain (a background thread in the action server) and the
+    triage's semantic pass share the model, its token limit is shared state, and its fast tokenizer raises
+    "Already borrowed" when two threads use it at once.
+    """
     encoder = model(path)
-    encoder.max_seq_length = max_tokens
-    vectors = encoder.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
+    with _ENCODING:
+        encoder.max_seq_length = max_tokens
+        vectors = encoder.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
     return vectors.tolist()
