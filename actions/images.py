@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import image_check
 from actions.handoff import config, escalate
-from actions.safety import SafeAction, emergency_events, emergency_shown, remind
+from actions.safety import SafeAction
 from nursing import images
 
 log = logging.getLogger(__name__)
@@ -62,19 +62,17 @@ class ActionImageUploaded(SafeAction, Action):
     def name(self) -> str:
         return "action_image_uploaded"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        """SafeAction's check, on the patient's note rather than the upload's payload."""
-        image_id = entity(tracker, "image_id")
-        urgent = emergency_events(dispatcher, tracker, entity(tracker, "image_note"))
-        if urgent is not None:
-            escalation = _escalation(urgent)
-            if image_id and escalation and images.get(image_id):
-                images.attach(image_id, escalation["id"], classify(image_id))
-                dispatcher.utter_message(text=ALSO_SEEN)
-            return urgent
-        if emergency_shown(tracker):
-            remind(dispatcher, tracker)
-        return await self.respond(dispatcher, tracker, domain)
+    def patient_text(self, tracker: Tracker) -> str:
+        """The patient's note with the picture, not the upload's payload."""
+        return entity(tracker, "image_note")
+
+    def in_emergency(self, dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]) -> list[EventType]:
+        """The picture joins the emergency escalation."""
+        image_id, escalation = entity(tracker, "image_id"), _escalation(events)
+        if image_id and escalation and images.get(image_id):
+            images.attach(image_id, escalation["id"], classify(image_id))
+            dispatcher.utter_message(text=ALSO_SEEN)
+        return events
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                       domain: dict[str, Any]) -> list[EventType]:

@@ -61,13 +61,20 @@ class SafeAction:
     """
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        text = tracker.latest_message.get("text") or ""
-        urgent = emergency_events(dispatcher, tracker, text)
+        urgent = emergency_events(dispatcher, tracker, self.patient_text(tracker))
         if urgent is not None:
-            return urgent
+            return self.in_emergency(dispatcher, tracker, urgent)
         if emergency_shown(tracker):
             remind(dispatcher, tracker)
         return await self.respond(dispatcher, tracker, domain)
+
+    def patient_text(self, tracker: Tracker) -> str:
+        """What the patient wrote in this turn: the message, unless an action knows better."""
+        return tracker.latest_message.get("text") or ""
+
+    def in_emergency(self, dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]) -> list[EventType]:
+        """The emergency advice has been given (`events`); an action may add what else this turn brought."""
+        return events
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         raise NotImplementedError
