@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import BARE_REQUEST, answer_question, is_general_question
 from actions.handoff import escalate, priority_for
-from actions.intake import stated_who
+from actions.intake import complaint
 from actions.replies import NEXT_STEPS, SYMPTOM_CHECK, triage_text
 from actions.safety import SafeAction
 from actions.triage import engine, findings, second_opinion
@@ -33,8 +33,7 @@ def start_over(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Event
 def start_intake(tracker: Tracker, text: str) -> list[EventType]:
     """Symptoms told outside the intake become its main problem, so the patient is not asked again."""
     if tracker.get_slot("chief_complaint") is None and findings.present(text):
-        who = [SlotSet(slot, value) for slot, value in stated_who(text, tracker).items()]
-        return [SlotSet("chief_complaint", text), *who, FollowupAction("intake_form")]
+        return [*(SlotSet(slot, value) for slot, value in complaint(text, tracker).items()), FollowupAction("intake_form")]
     return [FollowupAction("intake_form")]
 
 

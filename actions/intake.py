@@ -105,7 +105,7 @@ class ValidateIntakeForm(FormValidationAction):
             return {"consent": None}
         slots: dict[str, Any] = {"consent": answer}
         if answer and findings.present(str(value)):
-            slots.update({"chief_complaint": str(value), **stated_who(str(value), tracker)})
+            slots.update(complaint(str(value), tracker))
         return slots
 
     def validate_chief_complaint(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -113,7 +113,7 @@ class ValidateIntakeForm(FormValidationAction):
         text = str(value).strip()
         meaningful = findings.present(text) or (len(text.split()) >= 2 and parsing.parse_yes_no(text) is None)
         if meaningful:
-            return {"chief_complaint": text, **stated_who(text, tracker)}
+            return complaint(text, tracker)
         return self._reask_or_unknown("chief_complaint", dispatcher, tracker)
 
     def validate_red_flag(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
@@ -171,11 +171,12 @@ def _answers_the_form(tracker: Tracker) -> bool:
     return len(actions) >= 2 and actions[-2] in ("action_listen", "action_extract_slots")
 
 
-def stated_who(text: str, tracker: Tracker) -> dict[str, Any]:
-    """The age and sex a narrative states, so the form does not ask for them again."""
+def complaint(text: str, tracker: Tracker) -> dict[str, Any]:
+    """The main problem, with the age and sex its narrative states, so the form does not ask for them again."""
     age, sex = parsing.age_and_sex_in_narrative(text)
     known = {"age": age, "sex": sex}
-    return {slot: value for slot, value in known.items() if value is not None and tracker.get_slot(slot) is None}
+    return {"chief_complaint": text,
+            **{slot: value for slot, value in known.items() if value is not None and tracker.get_slot(slot) is None}}
 
 
 def _red_flag_concepts(text: str) -> set[str]:
