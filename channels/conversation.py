@@ -50,7 +50,12 @@ def take_turn(rasa: RasaClient, conversation_id: str, text: str, channel: str = 
     asked = state_from_tracker(before)["requested_slot"]
     with STAGE_SECONDS.labels("scrub").time():
         scrubbed = edge.prepare(conversation_id, text, asked)
-    replies = rasa.send(conversation_id, scrubbed, channel)
+    return send_turn(rasa, conversation_id, scrubbed, channel)
+
+
+def send_turn(rasa: RasaClient, conversation_id: str, message: str, channel: str) -> Turn:
+    """One Rasa turn with an already scrubbed message (or a payload such as an upload's), and what it showed."""
+    replies = rasa.send(conversation_id, message, channel)
     tracker = rasa.tracker(conversation_id)
     return Turn(messages=[_message(r) for r in replies if r.get("text") or r.get("buttons")],
                 state=state_from_tracker(tracker))

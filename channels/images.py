@@ -22,7 +22,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from channels.api import _authorize
-from channels.conversation import _message, check_conversation_id, clean_text, state_from_tracker
+from channels.conversation import check_conversation_id, clean_text, send_turn
 from channels.errors import ApiError
 from channels.privacy import edge
 from nursing import images
@@ -125,10 +125,8 @@ def upload_image(conversation_id: str):
     image_id = images.store(conversation_id, png, width, height)
     message = "/image_uploaded" + json.dumps({"image_id": image_id, "image_note": note}, separators=(",", ":"))
     try:
-        replies = rasa.send(conversation_id, message, "web")
-        tracker = rasa.tracker(conversation_id)
+        turn = send_turn(rasa, conversation_id, message, "web")
     except Exception:
         images.discard(image_id)  # the turn never happened: keep nothing; the patient can send it again
         raise
-    return jsonify({"messages": [_message(r) for r in replies if r.get("text") or r.get("buttons")],
-                    "state": state_from_tracker(tracker), "conversation_id": conversation_id})
+    return jsonify({**turn.as_json(), "conversation_id": conversation_id})
