@@ -8,7 +8,7 @@ no EXIF or other metadata (GPS positions and device ids are PHI). Each refusal i
 error with a plain message, and nothing is stored. Then Rasa gets `/image_uploaded{"image_id": ...}`, and
 the answer has the shape of POST /api/v1/chat with state.escalation set.
 
-MMS (NumMedia on the Twilio webhook) is not handled here.
+MMS (NumMedia on the Twilio webhook, channels/sms.py) hands the fetched bytes to `accept`, the same path.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from channels.api import _authorize
-from channels.conversation import check_conversation_id, clean_text, send_turn
+from channels.conversation import Turn, check_conversation_id, clean_text, send_turn
 from channels.errors import ApiError
 from channels.privacy import edge
 from nursing import images
@@ -35,7 +35,7 @@ FORMATS = ("JPEG", "PNG", "WEBP")
 KEPT_MODES = ("L", "LA", "RGB", "RGBA")
 
 
-def _too_large() -> ApiError:
+def too_large() -> ApiError:
     return ApiError(413, "image_too_large", "That picture is too large. Please send one under 10 MB.")
 
 
@@ -91,7 +91,7 @@ def clean_png(data: bytes, pixel_cap: int | None = None) -> tuple[bytes, int, in
 def _upload() -> tuple[bytes, str]:
     """The image's bytes and the optional text, with the size checked before the body is read."""
     if (request.content_length or 0) > MAX_IMAGE_BYTES + MULTIPART_OVERHEAD:
-        raise _too_large()
+        raise too_large()
     request.max_content_length = MAX_IMAGE_BYTES + MULTIPART_OVERHEAD  # this route only; the app's stays small
     if request.mimetype != "multipart/form-data":
         raise ApiError(415, "unsupported_media_type",
@@ -100,12 +100,12 @@ def _upload() -> tuple[bytes, str]:
         upload = request.files.get("image")
         text = request.form.get("text") or ""
     except RequestEntityTooLarge as err:
-        raise _too_large() from err
+        raise too_large() from err
     if upload is None:
         raise ApiError(400, "missing_image", "Attach the picture in the field 'image'.")
     data = upload.read(MAX_IMAGE_BYTES + 1)
     if len(data) > MAX_IMAGE_BYTES:
-        raise _too_large()
+        raise too_large()
     if not data:
         raise _unreadable()
     return data, text
@@ -116,17 +116,29 @@ def upload_image(conversation_id: str):
     conversation_id = check_conversation_id(conversation_id)
     _authorize(conversation_id)
     data, text = _upload()
+    turn = accept(conversation_id, data, text, "web")
+    return jsonify({**turn.as_json(), "conversation_id": conversation_id})
+
+
+def accept(conversation_id: str, data: bytes, text: str, channel: str) -> Turn:
+    """Validate, store and hand a picture to Rasa: one path for the web upload and MMS, so both refuse and answer alike.
+
+    Raises the ApiError of a refused picture before anything is stored; a failed turn discards what was stored.
+    """
     png, width, height = clean_png(data)
-    note = ""
-    if text.strip():
-        settings = current_app.config["SETTINGS"]
-        note = edge.prepare(conversation_id, clean_text(text, settings.max_text_chars), None)
-    rasa = current_app.extensions["rasa"]
+    note = _note(conversation_id, text)
     image_id = images.store(conversation_id, png, width, height)
     message = "/image_uploaded" + json.dumps({"image_id": image_id, "image_note": note}, separators=(",", ":"))
     try:
-        turn = send_turn(rasa, conversation_id, message, "web")
+        return send_turn(current_app.extensions["rasa"], conversation_id, message, channel)
     except Exception:
         images.discard(image_id)  # the turn never happened: keep nothing; the patient can send it again
         raise
-    return jsonify({**turn.as_json(), "conversation_id": conversation_id})
+
+
+def _note(conversation_id: str, text: str) -> str:
+    """The patient's words with the picture, scrubbed at the edge like any message (empty when none)."""
+    if not text.strip():
+        return ""
+    settings = current_app.config["SETTINGS"]
+    return edge.prepare(conversation_id, clean_text(text, settings.max_text_chars), None)

@@ -142,6 +142,8 @@ class SmsWebhook(BaseModel):
     Body: str = ""
     MessageSid: str = ""
     NumMedia: str = "0"
+    MediaUrl0: str = Field("", description="With NumMedia > 0, the first picture: fetched from Twilio with the account's "
+                                           "credentials and checked like POST /api/v1/chat/{conversation_id}/images.")
 
 
 MODELS = (ChatRequest, AckRequest, ChatReply, Updates, AckReply, Health, Error, SmsWebhook)
@@ -157,7 +159,8 @@ def _json(model: type[BaseModel], description: str) -> dict:
 
 def _errors(*statuses: int) -> dict:
     text = {400: "Bad body or parameter", 401: "Missing or wrong conversation_token", 404: "Not found",
-            413: "Body or text too long", 415: "Not JSON", 429: "Rate limited (see Retry-After)",
+            413: "Body, text or picture too large", 415: "Not JSON (a picture: not multipart, or not JPEG, PNG or WebP)",
+            422: "The picture is corrupt, truncated or has too many pixels", 429: "Rate limited (see Retry-After)",
             503: "A part of CareLine is down; send it again (the message was not processed)"}
     out = {str(s): _json(Error, text[s]) for s in statuses}
     if 429 in statuses:
@@ -178,6 +181,18 @@ def _schemas() -> dict:
 CONVERSATION_PARAM = {"name": "conversation_id", "in": "path", "required": True,
                       "schema": {"type": "string", "pattern": ID_PATTERN}}
 FHIR_JSON = {"application/fhir+json": {"schema": {"type": "object"}}}
+IMAGE_TYPES = "image/jpeg, image/png, image/webp"
+# Multipart, so no pydantic model validates it: channels/images.py checks the fields and the picture's bytes.
+IMAGE_UPLOAD = {"multipart/form-data": {
+    "schema": {"type": "object", "required": ["image"], "properties": {
+        "image": {"type": "string", "contentMediaType": "application/octet-stream",
+                  "description": "The picture: JPEG, PNG or WebP (the type is read from the bytes), at most 10 MB "
+                                 "and IMAGE_MAX_PIXELS pixels. Stored re-encoded as PNG without metadata."},
+        "text": {"type": "string", "maxLength": MAX_TEXT_CHARS,
+                 "description": "Optional words with the picture; red flags in them are answered as in any message."},
+    }},
+    "encoding": {"image": {"contentType": IMAGE_TYPES}},
+}}
 STAFF = [{"consoleSession": []}]
 
 
@@ -206,6 +221,13 @@ def document() -> dict:
                 "security": bearer, "parameters": [CONVERSATION_PARAM],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(AckRequest)}}},
                 "responses": {"200": _json(AckReply, "Acknowledged"), **_errors(400, 401, 413, 415, 429)},
+            }},
+            "/api/v1/chat/{conversation_id}/images": {"post": {
+                "summary": "Send a picture for a nurse; the answer is a chat turn's, with state.escalation set",
+                "security": bearer, "parameters": [CONVERSATION_PARAM],
+                "requestBody": {"required": True, "content": IMAGE_UPLOAD},
+                "responses": {"200": _json(ChatReply, "The answers and the conversation's state"),
+                              **_errors(400, 401, 413, 415, 422, 429, 503)},
             }},
             "/healthz": {"get": {
                 "summary": "Whether the gateway, Rasa and the action server answer",

@@ -2,6 +2,9 @@
 
 The phone number is identity: it goes to the vault and the conversation gets
 an opaque patient id; the number never reaches Rasa, the logs or the LLM.
+A picture (NumMedia > 0) is fetched from Twilio (channels/mms.py) and goes through the web upload's
+checks and turn (channels/images.accept), with the message's text as its note, so the patient reads
+what the web chat would show.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from channels.conversation import clean_text, take_turn
+from channels import images, mms
+from channels.conversation import Turn, clean_text, take_turn
 from channels.errors import ApiError, ServiceDown
 from channels.sms_format import with_options
 from nursing import vault
@@ -35,7 +39,8 @@ REPLIES = {
     "started": "Welcome back to CareLine. Say hi to begin.",
     "help": "CareLine is your clinic's virtual assistant: it helps you decide where to get care and can pass "
             "you to a nurse (reply NURSE). It is not for emergencies: call 911. Reply STOP to unsubscribe.",
-    "pictures": "Thanks for the picture. I can't look at pictures yet, but a nurse can: reply NURSE.",
+    "no_picture": "Sorry, I couldn't get your picture. Please send it again, or describe it in words. "
+                  "In an emergency, call 911.",
     "empty": "Please type your message in words. In an emergency, call 911.",
     "down": "Sorry, CareLine is having a problem right now. Please send your message again in a few minutes. "
             "If this is an emergency, call 911 now.",
@@ -133,13 +138,19 @@ def inbound():
         return Response("MessageSid is missing", status=400, mimetype="text/plain")
     if not _claim(sid):
         return _twiml([])
-    texts = _handle(form.get("From", ""), (form.get("Body") or "").strip(), int(form.get("NumMedia", "0") or 0))
+    texts = _handle(form.get("From", ""), (form.get("Body") or "").strip(), _media_url(form))
     if texts is None:
         _release(sid)
     return _twiml(texts if texts is not None else [REPLIES["down"]])
 
 
-def _handle(phone: str, body: str, media: int) -> list[str] | None:
+def _media_url(form: dict[str, str]) -> str | None:
+    """The first picture's URL when the message carries media ("" if Twilio gave none), else None."""
+    count = form.get("NumMedia", "0")
+    return form.get("MediaUrl0", "") if count.isdigit() and int(count) > 0 else None
+
+
+def _handle(phone: str, body: str, media_url: str | None) -> list[str] | None:
     keyword = body.lower().strip(" .!")
     if keyword in STOP_WORDS:
         _set_opt_out(phone, True)
@@ -151,19 +162,31 @@ def _handle(phone: str, body: str, media: int) -> list[str] | None:
         return []
     if keyword in HELP_WORDS:
         return [REPLIES["help"]]
-    replies = [REPLIES["pictures"]] if media else []
-    if not body:
-        return replies or [REPLIES["empty"]]
+    if not body and media_url is None:
+        return [REPLIES["empty"]]
     patient_id = vault.patient_for("phone", phone)
-    text = _numbered_answer(patient_id, body)
     try:
-        turn = take_turn(current_app.extensions["rasa"], patient_id, clean_text(text, 1600), channel="sms")
+        turn = _picture(patient_id, media_url, body) if media_url is not None else _text(patient_id, body)
     except ServiceDown:
         return None
+    except mms.MediaUnavailable as err:
+        log.warning("MMS picture not fetched: %s", err)
+        return [REPLIES["no_picture"]]
     except ApiError as err:
-        return replies + [err.message]
+        return [err.message]
     _last_buttons[patient_id] = next((m["buttons"] for m in reversed(turn.messages) if m["buttons"]), [])
-    return replies + [with_options(m) for m in turn.messages]
+    return [with_options(m) for m in turn.messages]
+
+
+def _text(patient_id: str, body: str) -> Turn:
+    text = _numbered_answer(patient_id, body)
+    return take_turn(current_app.extensions["rasa"], patient_id, clean_text(text, 1600), channel="sms")
+
+
+def _picture(patient_id: str, media_url: str, body: str) -> Turn:
+    """The message's text goes with the picture as its note, as the web upload's optional text does."""
+    data = mms.fetch(media_url, current_app.config["SETTINGS"].nursing)
+    return images.accept(patient_id, data, body, "sms")
 
 
 def _numbered_answer(patient_id: str, body: str) -> str:

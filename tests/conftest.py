@@ -59,7 +59,7 @@ def stack(data_dir, fake_twilio, repository_before):
 
 @pytest.fixture(scope="session")
 def fake_twilio():
-    with FakeTwilio() as server:
+    with FakeTwilio(auth_token=TWILIO_TOKEN) as server:
         yield server
 
 

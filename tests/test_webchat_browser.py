@@ -1,9 +1,12 @@
 """The web chat in a real browser (Debian chromium, headless): widget, clicks, keyboard only, no outside loads."""
 
+import base64
+import io
 import time
 
 import pytest
 import requests
+from PIL import Image
 
 from nursing import escalations
 from tests.conftest import bearer
@@ -95,3 +98,56 @@ def test_a_nurse_reply_shows_in_the_page_which_then_acknowledges_it(stack, page)
             return
         time.sleep(0.25)
     pytest.fail("the page did not acknowledge the nurse reply it showed")
+
+
+def small_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), (205, 130, 115)).save(out, "PNG")
+    return out.getvalue()
+
+
+def agreed(stack, page) -> None:
+    page.goto(f"{stack.gateway_url}/chat")
+    page.get_by_role("button", name="Yes").click()
+    page.wait_for_selector("text=main problem")
+
+
+def drop(page, data: bytes, name: str, mime: str) -> None:
+    """Drop a file on the conversation, as a patient dragging a photo from their desktop does."""
+    transfer = page.evaluate_handle("""([encoded, name, mime]) => {
+        const bytes = Uint8Array.from(atob(encoded), c => c.charCodeAt(0));
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([bytes], name, {type: mime}));
+        return transfer;
+    }""", [base64.b64encode(data).decode(), name, mime])
+    page.dispatch_event("#log", "dragover", {"dataTransfer": transfer})
+    page.dispatch_event("#log", "drop", {"dataTransfer": transfer})
+
+
+def test_a_picture_attached_from_the_keyboard_gets_the_nurses_answer(stack, page):
+    agreed(stack, page)
+    page.focus("#attach")
+    assert page.evaluate("document.activeElement.textContent") == "Send a picture"
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Enter")
+    chooser.value.set_files({"name": "rash.png", "mimeType": "image/png", "buffer": small_png()})
+    page.wait_for_selector(".msg.bot:has-text('nurse will look at it')")
+    assert page.locator(".msg.user").last.inner_text() == "Picture: rash.png"
+    assert page.evaluate("document.activeElement.id") == "message"
+
+
+def test_a_picture_dropped_on_the_chat_is_sent(stack, page):
+    agreed(stack, page)
+    drop(page, small_png(), "wound.png", "image/png")
+    page.wait_for_selector(".msg.bot:has-text('nurse will look at it')")
+    assert not page.evaluate("document.body.classList.contains('dropping')")
+
+
+def test_a_refused_picture_shows_a_plain_message_and_the_chat_goes_on(stack, page):
+    agreed(stack, page)
+    drop(page, small_png()[:60], "broken.png", "image/png")
+    page.wait_for_selector(".msg.bot:has-text('could not open that picture')")
+    answers = page.locator(".msg.bot").count()
+    page.fill("#message", "I have a sore throat")
+    page.press("#message", "Enter")
+    page.locator(".msg.bot").nth(answers).wait_for()  # CareLine answered the next message

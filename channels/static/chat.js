@@ -6,7 +6,9 @@
   var typing = document.getElementById("typing");
   var form = document.getElementById("composer");
   var input = document.getElementById("message");
+  var picker = document.getElementById("picture");
   var keys = {conversation: "careline-conversation", token: "careline-token"};
+  var MAX_PICTURE_BYTES = 10 * 1024 * 1024;
   var seen = {};
   // A portal launch brings the patient's conversation and its token; otherwise the first answer gives them.
   if (document.body.dataset.conversation) {
@@ -53,30 +55,53 @@
     });
   }
 
-  function send(text, shown) {
-    add(shown || text, "user");
-    offer([]);
+  // A chat turn and a picture get the same kind of answer, shown the same way.
+  function post(url, init) {
     typing.hidden = false;
-    var message = conversation ? {conversation_id: conversation, text: text} : {text: text};
-    var sent = fetch("/api/v1/chat", {method: "POST", headers: headers(true), body: JSON.stringify(message)});
-    sent.then(function (r) { return r.json(); }).then(function (body) {
-      typing.hidden = true;
-      if (body.error && body.error.code === "invalid_conversation_token") {
-        forget();
-        add("This chat has ended. Please reload the page to start again. In an emergency, call 911.", "bot");
-        return;
-      }
-      if (body.error) { add(body.error.message, "bot"); return; }
-      if (body.conversation_token) { remember(body.conversation_id, body.conversation_token); }
-      var buttons = [];
-      body.messages.forEach(function (m) { add(m.text, "bot"); buttons = buttons.concat(m.buttons || []); });
-      offer(buttons);
-      document.body.dataset.triage = body.state.triage ? body.state.triage.level : "";
-      input.focus();
-    }).catch(function () {
+    fetch(url, init).then(function (r) { return r.json(); }).then(show).catch(function () {
       typing.hidden = true;
       add("Sorry, I can't reach CareLine right now. Please try again. In an emergency, call 911.", "bot");
     });
+  }
+
+  function show(body) {
+    typing.hidden = true;
+    if (body.error && body.error.code === "invalid_conversation_token") {
+      forget();
+      add("This chat has ended. Please reload the page to start again. In an emergency, call 911.", "bot");
+      return;
+    }
+    if (body.error) { add(body.error.message, "bot"); input.focus(); return; }
+    if (body.conversation_token) { remember(body.conversation_id, body.conversation_token); }
+    var buttons = [];
+    body.messages.forEach(function (m) { add(m.text, "bot"); buttons = buttons.concat(m.buttons || []); });
+    offer(buttons);
+    document.body.dataset.triage = body.state.triage ? body.state.triage.level : "";
+    input.focus();
+  }
+
+  function send(text, shown) {
+    add(shown || text, "user");
+    offer([]);
+    var message = conversation ? {conversation_id: conversation, text: text} : {text: text};
+    post("/api/v1/chat", {method: "POST", headers: headers(true), body: JSON.stringify(message)});
+  }
+
+  // The quick replies stay until the answer comes: a refused picture leaves the question as it was.
+  function sendPicture(file) {
+    if (file.size > MAX_PICTURE_BYTES) {  // the gateway refuses it too; this spares the patient the upload
+      add("That picture is too large. Please send one under 10 MB.", "bot");
+      return;
+    }
+    if (!token) {
+      add("Please answer the question above first, then send your picture.", "bot");
+      return;
+    }
+    add("Picture: " + file.name, "user");
+    var upload = new FormData();
+    upload.append("image", file, file.name);
+    post("/api/v1/chat/" + encodeURIComponent(conversation) + "/images",
+         {method: "POST", headers: headers(false), body: upload});
   }
 
   form.addEventListener("submit", function (event) {
@@ -85,6 +110,29 @@
     if (!text) { return; }
     input.value = "";
     send(text);
+  });
+  document.getElementById("attach").addEventListener("click", function () { picker.click(); });
+  picker.addEventListener("change", function () {
+    if (picker.files.length) { sendPicture(picker.files[0]); }
+    picker.value = "";  // the same picture can be chosen again
+  });
+  // A file dropped anywhere on the page is sent, never opened in place of the chat.
+  function carriesFiles(event) {
+    return Array.prototype.indexOf.call(event.dataTransfer.types, "Files") >= 0;
+  }
+  document.addEventListener("dragover", function (event) {
+    if (!carriesFiles(event)) { return; }
+    event.preventDefault();
+    document.body.classList.add("dropping");
+  });
+  document.addEventListener("dragleave", function (event) {
+    if (!event.relatedTarget) { document.body.classList.remove("dropping"); }
+  });
+  document.addEventListener("drop", function (event) {
+    if (!carriesFiles(event)) { return; }
+    event.preventDefault();
+    document.body.classList.remove("dropping");
+    if (event.dataTransfer.files.length) { sendPicture(event.dataTransfer.files[0]); }
   });
   // Nurse replies stay on the server until this page says it showed them.
   function poll() {
