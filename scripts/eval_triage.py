@@ -25,12 +25,12 @@ import requests
 
 from actions.triage import engine, second_opinion
 from actions.triage.facts import facts_from_slots
-from actions.triage.protocols import LEVELS, rank
+from actions.triage.protocols import LEVELS, THREE_LEVELS, rank
+from scripts import avey_vignettes
 from scripts.simulated_patient import play, slots_from_vignette
 from scripts.stack import ROOT, Stack
 
 NO_LEVEL = "none"  # the conversation never reached a level
-THREE_LEVELS = {"emergency": "emergency", "urgent": "see_doctor", "routine": "see_doctor", "self_care": "self_care"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,14 @@ class EvalSet:
     label: str
     show_vignettes: bool  # the unseen set is scored, never looked at
 
+    def exists(self) -> bool:
+        return avey_vignettes.available() if self.path == avey_vignettes.LABELS else self.path.exists()
+
+    def vignettes(self) -> list[dict]:
+        if self.path == avey_vignettes.LABELS:
+            return avey_vignettes.load()
+        return [json.loads(line) for line in self.path.read_text().splitlines() if line.strip()]
+
 
 EVAL_DIR = ROOT / "data" / "eval"
 DEFAULT_SETS = (EvalSet(EVAL_DIR / "triage_dev.jsonl", "development (tuned on)", True),
@@ -46,6 +54,9 @@ DEFAULT_SETS = (EvalSet(EVAL_DIR / "triage_dev.jsonl", "development (tuned on)",
                         True),
                 EvalSet(EVAL_DIR / "triage_dev3.jsonl",
                         "third development batch (the previous unseen set: scored at first sight, then tuned on)", True),
+                EvalSet(EVAL_DIR / "triage_dev4.jsonl",
+                        "fourth development batch (round 3's unseen set: scored at first sight, then tuned on)", True),
+                EvalSet(avey_vignettes.LABELS, "400 Avey clinician vignettes (shared/vignettes; our levels)", True),
                 EvalSet(EVAL_DIR / "triage_unseen.jsonl", "unseen (first sight: figures only, do not tune on it)", False))
 
 Triager = Callable[[dict], str]
@@ -139,7 +150,7 @@ def print_vignettes(vignettes: list[dict], levels: list[str]) -> None:
 
 
 def report(eval_set: EvalSet, triage: Triager, how: str) -> None:
-    vignettes = [json.loads(line) for line in eval_set.path.read_text().splitlines() if line.strip()]
+    vignettes = eval_set.vignettes()
     levels = [triage(v) for v in vignettes]
     print(f"\n== {eval_set.label}: {eval_set.path.name}, {how}")
     print_table(score(vignettes, levels), len(vignettes))
@@ -166,7 +177,7 @@ def live_api() -> Iterator[str]:
 
 def chosen_sets(paths: list[Path]) -> list[EvalSet]:
     if not paths:
-        return [s for s in DEFAULT_SETS if s.path.exists()]
+        return [s for s in DEFAULT_SETS if s.exists()]
     known = {s.path.resolve(): s for s in DEFAULT_SETS}
     return [known.get(p.resolve(), EvalSet(p, p.stem, True)) for p in paths]
 

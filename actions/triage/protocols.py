@@ -16,6 +16,8 @@ import yaml
 from actions.settings import TRIAGE_DIR
 
 LEVELS = ("self_care", "routine", "urgent", "emergency")
+# The three levels of the published symptom-checker studies (Semigran 2015): emergency, see a doctor, self-care.
+THREE_LEVELS = {"emergency": "emergency", "urgent": "see_doctor", "routine": "see_doctor", "self_care": "self_care"}
 
 
 @dataclass(frozen=True)
