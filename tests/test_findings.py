@@ -179,3 +179,27 @@ def test_every_concept_has_examples_and_non_examples():
 
 def test_texting_shorthand_is_read_like_the_words_it_stands_for():
     assert {"chest_pain", "shortness_of_breath"} <= present("cant breth rly gd n my chst hurtz")
+
+
+@pytest.mark.parametrize("text", [
+    "ive got all my tablets counted out on the table n ive written letters for my kids",
+    "he has been giving his stuff away and says it'll be easier for everyone",
+    "she has saved up several weeks of her sertraline and intends to take them all tonight",
+])
+def test_warning_signs_of_suicide_count_without_the_word(text):
+    assert "suicidal" in present(text)
+
+
+def test_a_denial_of_thoughts_is_a_denial_however_long_the_list():
+    text = ("He is still going to work and talking to friends. "
+            "He says he has never had thoughts of hurting himself or ending his life.")
+    assert "suicidal" not in present(text)
+    assert "crisis_thoughts_denied" in present(text)
+
+
+def test_a_wish_in_the_same_sentence_as_the_denial_still_counts():
+    assert "suicidal" in present("I'm not going to end my life, I just wish I wouldn't wake up")
+
+
+def test_feet_that_are_absolutely_killing_her_are_pain_not_a_threat():
+    assert "homicidal" not in present("my wife says her feet are absolutely killing her after the wedding")

@@ -122,3 +122,30 @@ def test_pregnancy_is_asked_for_women_of_childbearing_age_only():
 def test_red_flags_need_no_intake_answers():
     assert engine.red_flags(Facts(concepts=frozenset({"anaphylaxis_signs"})))
     assert not engine.red_flags(Facts(concepts=frozenset({"cold_symptoms"})))
+
+
+@pytest.mark.parametrize("text", [
+    "was doing the drains with that caustic unblocker stuff n some splashed in my eye",
+    "he was cleaning the oven and some of the spray went in his right eye",
+])
+def test_a_chemical_splash_in_the_eye_is_an_emergency(text):
+    assert assess(text).level == "emergency"
+
+
+def test_a_leg_shorter_and_turned_out_after_a_fall_is_an_emergency():
+    text = "Mum slipped in the bathroom. She can't put any weight on her right leg and that foot is turned out to the side"
+    assert assess(text, age=82).level == "emergency"
+
+
+def test_a_sudden_headache_with_vomiting_is_an_emergency():
+    assert assess("got this headache out of nowhere at the gym and threw up once").level == "emergency"
+
+
+def test_tablets_that_cannot_be_accounted_for_near_a_toddler_are_an_emergency():
+    text = "my 2 year old was holding grandma's pill organiser and four tablets can't be accounted for, he seems fine"
+    assert assess(text, age=2).level == "emergency"
+
+
+def test_back_pain_with_numbness_when_wiping_is_an_emergency():
+    text = "my back has been bad for a week, since yesterday i cant really feel it down there when i wipe"
+    assert assess(text).level == "emergency"

@@ -60,7 +60,9 @@ def assert_mentions(text: str, mentions: list[Mention]) -> dict[str, bool]:
             categories = _clause_categories(span, modifiers)
         else:
             categories = {m.category.upper() for m in span._.modifiers if not _inside(m.modifier_span, span)}
-        found[mention.concept] = found.get(mention.concept, False) or _counts(mention.concept, categories, text)
+        sentence = span.sent.text if span is not None else text
+        found[mention.concept] = found.get(mention.concept, False) or _counts(mention.concept, categories, text,
+                                                                              sentence)
     return found
 
 
@@ -85,11 +87,13 @@ def _inside(modifier_span: tuple[int, int], span) -> bool:
     return span.start <= modifier_span[0] and modifier_span[1] <= span.end
 
 
-def _counts(concept: str, categories: set[str], text: str) -> bool:
+def _counts(concept: str, categories: set[str], text: str, sentence: str) -> bool:
     if "HISTORICAL" in categories and not by_name()[concept].background:
         return False
     if "NEGATED_EXISTENCE" in categories and concept in crisis_concepts():
-        return bool(re.search(_spec()["crisis"]["denial_does_not_count_when"], text))
+        crisis = _spec()["crisis"]
+        return bool(re.search(crisis["denial_does_not_count_when"], text)
+                    or re.search(crisis["denial_does_not_count_when_in_its_sentence"], sentence))
     return not (categories & NOT_NOW)
 
 
