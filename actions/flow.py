@@ -53,8 +53,8 @@ def triage(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType
     dispatcher.utter_message(text=triage_text(result), buttons=NEXT_STEPS)
     events = [SlotSet("triage", result.as_state()), SlotSet("triage_rules", list(result.rule_ids))]
     priority = priority_for(rules.level, result.nurse_suggested, result.rule_ids)
-    if disagreement and priority is None:
-        priority = "uncertain"  # a nurse decides between the rules and the second opinion
+    if disagreement:  # a nurse decides between the rules and the second opinion
+        priority = "emergency" if result.level == "emergency" else priority or "uncertain"
     if priority:
         events += escalate(dispatcher, tracker, priority, for_nurses(result, rules, disagreement))
     return events

@@ -52,16 +52,19 @@ def report(vignettes: list[dict], opinions: list) -> None:
     from actions.triage.facts import facts_from_slots
     from scripts.simulated_patient import slots_from_vignette
 
-    fired = right = 0
+    fired = right = to_emergency = emergencies = 0
     for vignette, opinion in zip(vignettes, opinions):
         rules = engine.assess(facts_from_slots(slots_from_vignette(vignette))).level
         if opinion.worried_about(rules):
             fired += 1
             right += rank(vignette["gold"]) > rank(rules)
+            to_emergency += opinion.sure_of_emergency()
+            emergencies += opinion.sure_of_emergency() and vignette["gold"] == "emergency"
     exact = sum(o.level == v["gold"] for v, o in zip(vignettes, opinions)) / len(vignettes)
     print(f"second opinion, 5-fold cross-validation on {len(vignettes)} vignettes: level right {exact:.3f} alone;")
     print(f"disagrees upwards with the rules on {fired} ({fired / len(vignettes):.1%}); "
-          f"the gold level was higher than the rules' on {right} of them")
+          f"the gold level was higher than the rules' on {right} of them; it raised to emergency on {to_emergency}, "
+          f"{emergencies} of them emergencies")
 
 
 def main() -> int:

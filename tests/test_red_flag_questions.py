@@ -161,7 +161,7 @@ SECOND_OPINION_CANDIDATES = ("I've had heartburn and trouble swallowing food", "
                              "I was stung by a wasp and my whole body is itchy and my chest feels tight")
 
 
-def a_complaint_the_second_opinion_disagrees_with() -> str:
+def a_complaint_the_second_opinion_disagrees_with(sure_of_emergency: bool) -> str:
     """The model is retrained when its data change, so pick a complaint with today's model, as the bot would."""
     from actions.settings import ROOT
     from actions.triage import engine, second_opinion
@@ -174,19 +174,30 @@ def a_complaint_the_second_opinion_disagrees_with() -> str:
              "allergies": []}
     for complaint in [*SECOND_OPINION_CANDIDATES, *vignettes]:
         rules = engine.assess(facts_from_slots({"chief_complaint": complaint, **slots}))
-        if rank(rules.level) < rank("urgent") and second_opinion.reconcile(rules, complaint)[1] is not None:
+        disagreement = second_opinion.reconcile(rules, complaint)[1] if rank(rules.level) < rank("urgent") else None
+        if disagreement is not None and disagreement.sure_of_emergency() == sure_of_emergency:
             return complaint
     pytest.skip("today's second-opinion model agrees with the rules on every candidate complaint")
 
 
 def test_the_second_opinion_raises_the_level_and_brings_in_a_nurse(chat):
     """Never silently keep a lower level: at least urgent, with a reason, and a nurse reviews it."""
-    reply = chat("hi", "yes", a_complaint_the_second_opinion_disagrees_with())
+    reply = chat("hi", "yes", a_complaint_the_second_opinion_disagrees_with(sure_of_emergency=False))
     reply = finish(chat, reply)
     triage = reply["state"]["triage"]
-    assert triage["level"] in ("urgent", "emergency")
+    assert triage["level"] == "urgent"
     assert any("second check" in reason for reason in triage["reasons"])
     assert reply["state"]["escalation"]["priority"] == "uncertain"
+
+
+def test_a_second_opinion_sure_of_an_emergency_gives_the_emergency_advice(chat):
+    """Sure of an emergency the rules missed: the patient is told to act now, and the nurses see it first."""
+    reply = chat("hi", "yes", a_complaint_the_second_opinion_disagrees_with(sure_of_emergency=True))
+    reply = finish(chat, reply)
+    triage = reply["state"]["triage"]
+    assert triage["level"] == "emergency"
+    assert any("second check" in reason for reason in triage["reasons"])
+    assert reply["state"]["escalation"]["priority"] == "emergency"
 
 
 def test_help_during_and_after_the_red_flag_questions_asks_the_same_question_again(raw_chat):

@@ -29,6 +29,9 @@ class Opinion:
     level: str
     probabilities: dict[str, float]
 
+    def sure_of_emergency(self) -> bool:
+        return self.probabilities.get("emergency", 0.0) >= settings()["raise_to_emergency_probability"]
+
     def worried_about(self, rules_level: str) -> bool:
         """True when this opinion is markedly more serious than the rules' level."""
         config = settings()
@@ -72,16 +75,18 @@ def opinion(narrative: str) -> Opinion | None:
 
 
 def reconcile(result: Triage, narrative: str) -> tuple[Triage, Opinion | None]:
-    """Never silently keep a lower level: raise to at least urgent and bring in a nurse.
+    """Never silently keep a lower level: raise to at least urgent (emergency when the second opinion is sure
+    of it) and bring in a nurse.
 
     Returns the disagreeing opinion (None when the two agree), so the hand-off can show both.
     """
     second = opinion(narrative)
     if second is None or not second.worried_about(result.level):
         return result, None
-    level = max(result.level, "urgent", key=rank)
+    level = "emergency" if second.sure_of_emergency() else max(result.level, "urgent", key=rank)
     rules_title = load_levels()[result.level]["title"].lower()
-    reason = (f"Our rules said \"{rules_title}\", but a second check that reads your whole message suggested "
-              "it could be more serious, so a nurse will review this.")
+    reason = (f"Our rules said \"{rules_title}\", but a second check that reads your whole message found it "
+              f"too close to {'emergencies' if level == 'emergency' else 'more serious cases'} we know, "
+              "so please act on this level; a nurse will review it.")
     advice = result.advice if level == result.level else load_levels()[level]["advice"]
     return replace(result, level=level, reasons=result.reasons + (reason,), advice=advice), second
