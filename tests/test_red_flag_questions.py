@@ -158,7 +158,8 @@ def test_a_new_emergency_while_a_question_is_asked_interrupts(raw_chat):
 # Complaints the rules put below "be seen today" and the learned second opinion may well find worrying;
 # then the development vignettes it learns from.
 SECOND_OPINION_CANDIDATES = ("I've had heartburn and trouble swallowing food", "hiccups that won't stop",
-                             "I was stung by a wasp and my whole body is itchy and my chest feels tight")
+                             "I was stung by a wasp and my whole body is itchy and my chest feels tight",
+                             "I feel really weird and detached and my heart is pounding")
 
 
 def a_complaint_the_second_opinion_disagrees_with(sure_of_emergency: bool) -> str:
@@ -174,7 +175,9 @@ def a_complaint_the_second_opinion_disagrees_with(sure_of_emergency: bool) -> st
              "allergies": []}
     for complaint in [*SECOND_OPINION_CANDIDATES, *vignettes]:
         rules = engine.assess(facts_from_slots({"chief_complaint": complaint, **slots}))
-        disagreement = second_opinion.reconcile(rules, complaint)[1] if rank(rules.level) < rank("urgent") else None
+        # Below what the second opinion would give, so that its raise shows.
+        below = "emergency" if sure_of_emergency else "urgent"
+        disagreement = second_opinion.reconcile(rules, complaint)[1] if rank(rules.level) < rank(below) else None
         if disagreement is not None and disagreement.sure_of_emergency() == sure_of_emergency:
             return complaint
     pytest.skip("today's second-opinion model agrees with the rules on every candidate complaint")
