@@ -183,24 +183,17 @@ def a_complaint_the_second_opinion_disagrees_with(sure_of_emergency: bool) -> st
     pytest.skip("today's second-opinion model agrees with the rules on every candidate complaint")
 
 
-def test_the_second_opinion_raises_the_level_and_brings_in_a_nurse(chat):
-    """Never silently keep a lower level: at least urgent, with a reason, and a nurse reviews it."""
-    reply = chat("hi", "yes", a_complaint_the_second_opinion_disagrees_with(sure_of_emergency=False))
+@pytest.mark.parametrize("sure_of_emergency, level, priority", [(False, "urgent", "uncertain"),
+                                                                 (True, "emergency", "emergency")])
+def test_the_second_opinion_raises_the_level_and_brings_in_a_nurse(chat, sure_of_emergency, level, priority):
+    """Never silently keep a lower level: at least urgent, with a reason, and a nurse reviews it; sure of an
+    emergency the rules missed, the patient is told to act now and the nurses see it first."""
+    reply = chat("hi", "yes", a_complaint_the_second_opinion_disagrees_with(sure_of_emergency))
     reply = finish(chat, reply)
     triage = reply["state"]["triage"]
-    assert triage["level"] == "urgent"
+    assert triage["level"] == level
     assert any("second check" in reason for reason in triage["reasons"])
-    assert reply["state"]["escalation"]["priority"] == "uncertain"
-
-
-def test_a_second_opinion_sure_of_an_emergency_gives_the_emergency_advice(chat):
-    """Sure of an emergency the rules missed: the patient is told to act now, and the nurses see it first."""
-    reply = chat("hi", "yes", a_complaint_the_second_opinion_disagrees_with(sure_of_emergency=True))
-    reply = finish(chat, reply)
-    triage = reply["state"]["triage"]
-    assert triage["level"] == "emergency"
-    assert any("second check" in reason for reason in triage["reasons"])
-    assert reply["state"]["escalation"]["priority"] == "emergency"
+    assert reply["state"]["escalation"]["priority"] == priority
 
 
 def test_help_during_and_after_the_red_flag_questions_asks_the_same_question_again(raw_chat):
