@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,8 +27,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_MODEL_PATH = ROOT / "var" / "models" / "image_classifier"
+from actions.settings import IMAGE_MODEL_PATH
+
 CALIBRATION_FILE = "careline-calibration.json"
 NOT_KNOWN = "not the kind of image this model knows"
 IN_DISTRIBUTION = "the kind of image this model knows"
@@ -45,10 +44,6 @@ COLOUR_CHROMA = 12.0  # a pixel whose channels spread more than this is coloured
 COLOUR_SHARE = 0.05  # more than 5% coloured pixels: a colour photo, not a greyscale film
 PRESHRINK = 256  # larger uploads are shrunk to this long side before the image processor runs
 TEMPLATE_SIZE = 28  # the modality check compares a 28 x 28 grey version with the mean training image
-
-
-def model_path() -> Path:
-    return Path(os.environ.get("IMAGE_MODEL_PATH") or DEFAULT_MODEL_PATH)
 
 
 class UnreadableImage(ValueError):
@@ -154,7 +149,7 @@ class ImageClassifier:
     def __init__(self, path: str | Path | None = None):
         from transformers import pipeline
 
-        self.path = Path(path) if path else model_path()
+        self.path = Path(path) if path else IMAGE_MODEL_PATH
         if not (self.path / "config.json").is_file():
             raise ModelMissing(f"no image model at {self.path} (run `make train-image-model` or set IMAGE_MODEL_PATH)")
         # A directory path never reaches the hub; local_files_only makes sure of it.
@@ -272,7 +267,7 @@ _load_lock = threading.Lock()
 
 def load(path: str | Path | None = None) -> ImageClassifier:
     """The classifier for `path` (default IMAGE_MODEL_PATH), loaded once per process."""
-    key = str(Path(path) if path else model_path())
+    key = str(Path(path) if path else IMAGE_MODEL_PATH)
     with _load_lock:
         if key not in _loaded:
             _loaded[key] = ImageClassifier(key)

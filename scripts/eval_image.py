@@ -23,7 +23,8 @@ import torch
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from sklearn.metrics import roc_auc_score, roc_curve
 
-from actions.image_check import ROOT, ImageClassifier, model_path
+from actions.image_check import ImageClassifier
+from actions.settings import IMAGE_MODEL_PATH, ROOT
 from scripts.train_image_model import DEFAULT_DATA, load_split
 
 CREDIT = "Data: PneumoniaMNIST (MedMNIST v2, Yang et al. 2023; Kermany et al. 2018), CC BY 4.0"
@@ -271,7 +272,7 @@ def plot_reliability(rows, ece_value: float, path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("PNEUMONIAMNIST_PATH", DEFAULT_DATA)))
-    parser.add_argument("--model", type=Path, default=model_path())
+    parser.add_argument("--model", type=Path, default=IMAGE_MODEL_PATH)
     parser.add_argument("--per-kind", type=int, default=20, help="generated images of each kind")
     parser.add_argument("--no-plots", action="store_true")
     args = parser.parse_args(argv)

@@ -37,14 +37,13 @@ from transformers import ResNetConfig, ResNetForImageClassification, ViTImagePro
 
 from actions.image_check import (
     CALIBRATION_FILE,
-    ROOT,
     TEMPLATE_SIZE,
     mahalanobis,
-    model_path,
     pooled,
     standardised,
     template_correlation,
 )
+from actions.settings import IMAGE_MODEL_PATH, ROOT
 
 DEFAULT_DATA = ROOT.parent / "shared" / "imaging" / "pneumoniamnist.npz"
 LABELS = {0: "normal", 1: "pneumonia"}
@@ -162,7 +161,7 @@ def build_model() -> ResNetForImageClassification:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("PNEUMONIAMNIST_PATH", DEFAULT_DATA)))
-    parser.add_argument("--out", type=Path, default=model_path())
+    parser.add_argument("--out", type=Path, default=IMAGE_MODEL_PATH)
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--patience", type=int, default=6)
     parser.add_argument("--time-budget", type=float, default=540.0,

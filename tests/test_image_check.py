@@ -22,12 +22,12 @@ from actions.image_check import (
     ModelMissing,
     UnreadableImage,
     check_image,
-    model_path,
 )
+from actions.settings import IMAGE_MODEL_PATH
 from scripts.eval_image import blank, document, landscape, png_bytes, selfie, skin_photo
 from scripts.train_image_model import DEFAULT_DATA, load_split
 
-MODEL = model_path()
+MODEL = IMAGE_MODEL_PATH
 DATA = Path(os.environ.get("PNEUMONIAMNIST_PATH", DEFAULT_DATA))
 
 
