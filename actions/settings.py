@@ -11,6 +11,6 @@ TRIAGE_DIR = Path(os.environ.get("CARELINE_TRIAGE_DIR", ROOT / "data" / "triage"
 # The semantic pass of triage (MiniLM over each concept's examples); "0" turns it off.
 SEMANTIC_MATCHING = os.environ.get("CARELINE_SEMANTIC_MATCHING", "1") != "0"
 # The learned second opinion on triage, trained at set-up by `python -m scripts.train_second_opinion`.
+SECOND_OPINION_MODEL = Path(os.environ.get("CARELINE_SECOND_OPINION_MODEL", ROOT / "var" / "models" / "second_opinion.json"))
 # The image classifier: any `transformers` image-classification folder, by default the one set-up trains.
 IMAGE_MODEL_PATH = Path(os.environ.get("IMAGE_MODEL_PATH") or ROOT / "var" / "models" / "image_classifier")
-SECOND_OPINION_MODEL = Path(os.environ.get("CARELINE_SECOND_OPINION_MODEL", ROOT / "var" / "models" / "second_opinion.json"))
