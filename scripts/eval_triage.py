@@ -56,6 +56,8 @@ DEFAULT_SETS = (EvalSet(EVAL_DIR / "triage_dev.jsonl", "development (tuned on)",
                         "third development batch (the previous unseen set: scored at first sight, then tuned on)", True),
                 EvalSet(EVAL_DIR / "triage_dev4.jsonl",
                         "fourth development batch (round 3's unseen set: scored at first sight, then tuned on)", True),
+                EvalSet(EVAL_DIR / "triage_dev5.jsonl",
+                        "fifth development batch (round 4's unseen set: scored at first sight, then tuned on)", True),
                 EvalSet(avey_vignettes.LABELS, "400 Avey clinician vignettes (shared/vignettes; our levels)", True),
                 EvalSet(EVAL_DIR / "triage_unseen.jsonl", "unseen (first sight: figures only, do not tune on it)", False))
 

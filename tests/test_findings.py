@@ -203,3 +203,27 @@ def test_a_wish_in_the_same_sentence_as_the_denial_still_counts():
 
 def test_feet_that_are_absolutely_killing_her_are_pain_not_a_threat():
     assert "homicidal" not in present("my wife says her feet are absolutely killing her after the wedding")
+
+
+def test_a_denied_plan_is_a_denial_not_a_plan():
+    text = "She says she is not suicidal, has no plans to harm herself and has a supportive partner."
+    assert "suicidal" not in present(text)
+
+
+def test_going_to_work_in_the_denial_sentence_does_not_undo_it():
+    assert "suicidal" not in present("eating ok and going to work, not thinking of hurting myself, just sad")
+
+
+def test_going_to_do_it_in_the_denial_sentence_still_counts():
+    assert "suicidal" in present("I'm not thinking about it much but I'm going to do it tonight")
+
+
+@pytest.mark.parametrize("text", ["what should I do if my temperature goes up", "I'm going to bed early",
+                                  "the rash spread to the other knee"])
+def test_spreading_needs_a_place_it_spreads_to(text):
+    assert "radiating_arm_jaw" not in present(text)
+
+
+def test_a_list_after_a_sentence_opening_no_is_denied_to_its_or():
+    found = present("Worse hearing over years. No ear pain, discharge, dizziness or sudden change.")
+    assert not {"ear_pain", "genital_symptoms", "dizziness", "sudden_onset"} & found

@@ -149,3 +149,51 @@ def test_tablets_that_cannot_be_accounted_for_near_a_toddler_are_an_emergency():
 def test_back_pain_with_numbness_when_wiping_is_an_emergency():
     text = "my back has been bad for a week, since yesterday i cant really feel it down there when i wipe"
     assert assess(text).level == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "he broke his forearm on saturday and it's in plaster, tonight his fingers have gone numb and tingly",
+    "my ankle is in a cast since the fracture yesterday and the cast feels way too tight, pain is unbearable",
+])
+def test_numb_toes_or_a_tight_cast_after_a_break_is_an_emergency(text):
+    assert assess(text).level == "emergency"
+
+
+def test_a_knock_to_the_head_on_a_blood_thinner_is_an_emergency_even_when_they_seem_fine():
+    text = "grandad bumped the back of his head on the cupboard, he takes warfarin, seems completely fine"
+    assert assess(text, age=84).level == "emergency"
+
+
+def test_a_late_period_with_belly_pain_and_fainting_is_an_emergency():
+    text = "awful stabbing pain low in my tummy on one side and I fainted in the kitchen, my period is 3 weeks late"
+    assert assess(text).level == "emergency"
+
+
+def test_memory_failing_over_months_is_routine_not_an_emergency():
+    text = "my nan has been getting more forgetful over the last year, she keeps repeating the same stories"
+    assert assess(text, age=86).level == "routine"
+
+
+def test_confusion_suddenly_worse_on_top_of_memory_decline_is_still_an_emergency():
+    text = ("her memory has been failing over the past few years but since this morning she is suddenly "
+            "much more confused and doesn't know where she is")
+    assert assess(text, age=88).level == "emergency"
+
+
+def test_snoring_with_pauses_in_breathing_is_routine():
+    assert assess("he snores really loudly and his wife says he stops breathing in his sleep").level == "routine"
+
+
+@pytest.mark.parametrize(("text", "rule_id"), [
+    ("my little boy has threadworms again, itchy bottom at night", "general.threadworms"),
+    ("she's teething, grizzly and chewing everything", "general.teething"),
+    ("nappy rash on my 8 month old, red but not in the creases", "skin.nappy_rash"),
+    ("had a nosebleed, pinched it for ten minutes and it stopped", "injury.nosebleed"),
+])
+def test_everyday_problems_are_cared_for_at_home_by_their_own_rule(text, rule_id):
+    triage = assess(text, age=30 if rule_id == "injury.nosebleed" else 2)
+    assert triage.level == "self_care" and rule_id in triage.rule_ids
+
+
+def test_hearing_gone_suddenly_in_one_ear_is_urgent():
+    assert assess("woke up and I can't hear out of my right ear at all, no pain").level == "urgent"
