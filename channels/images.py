@@ -8,7 +8,8 @@ no EXIF or other metadata (GPS positions and device ids are PHI). Each refusal i
 error with a plain message, and nothing is stored. Then Rasa gets `/image_uploaded{"image_id": ...}`, and
 the answer has the shape of POST /api/v1/chat with state.escalation set.
 
-MMS (NumMedia on the Twilio webhook, channels/sms.py) hands the fetched bytes to `accept`, the same path.
+MMS (NumMedia on the Twilio webhook, channels/sms.py) hands each fetched picture of a message (up to 10) to
+`accept`, one at a time and in order, the same path: each is its own stored image and turn.
 """
 
 from __future__ import annotations

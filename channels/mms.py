@@ -1,26 +1,65 @@
-"""A picture sent by MMS: fetched from Twilio's MediaUrl0 for channels/sms.py, then checked like a web upload.
+"""Pictures sent by MMS: fetched from Twilio's MediaUrl0..MediaUrl9 for channels/sms.py, then checked like web uploads.
 
 Twilio serves media behind HTTP basic auth (account SID and auth token). Those credentials only ever go to the
-configured Twilio API origin: a media URL anywhere else is not fetched. The download is capped at the web upload's
-size limit and given a whole-request deadline, because Twilio waits only 15 s for the webhook's answer.
+configured Twilio API origin: a media URL anywhere else is not fetched. Each download is capped at the web upload's
+size limit and given a whole-request deadline, because Twilio waits only 15 s for the webhook's answer; the
+pictures of one message are fetched side by side, so ten slow ones still take about one deadline, not ten.
+
+Twilio sends at most 10 media per message (MAX_MEDIA), so no more than 10 URLs are ever fetched, whatever NumMedia
+says: a NumMedia of 500 takes MediaUrl0..MediaUrl9 and ignores the rest, and a NumMedia that is not a plain number is
+0. A NumMedia above the URLs present counts the missing ones as pictures that could not be fetched.
 """
 
 from __future__ import annotations
 
+import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import requests
 
+from channels.errors import ApiError
 from channels.images import MAX_IMAGE_BYTES, too_large
 from nursing.settings import Settings as NursingSettings
 
 MEDIA_TIMEOUT_S = 8.0
 CHUNK_BYTES = 64 * 1024
+MAX_MEDIA = 10  # Twilio's own limit per message
+log = logging.getLogger(__name__)
 
 
 class MediaUnavailable(Exception):
     """The picture could not be fetched (refused, missing, slow, or not at Twilio's address)."""
+
+
+def media_urls(form: dict[str, str]) -> list[str]:
+    """MediaUrl0.. for the message's NumMedia, at most MAX_MEDIA of them ("" where Twilio gave none)."""
+    count = (form.get("NumMedia") or "0").lstrip("0") or "0"
+    if not (count.isascii() and count.isdigit()):
+        return []  # as before: a NumMedia we cannot read means no picture, and the text is handled alone
+    if len(count) > 2 or int(count) > MAX_MEDIA:  # never Twilio: a forged or broken webhook
+        log.warning("NumMedia %.10s is over Twilio's %d: only the first %d are fetched", count, MAX_MEDIA, MAX_MEDIA)
+        count = str(MAX_MEDIA)
+    return [form.get(f"MediaUrl{i}", "") for i in range(int(count))]
+
+
+def fetch_all(urls: list[str], settings: NursingSettings) -> list[bytes | MediaUnavailable | ApiError]:
+    """Each URL's bytes, or why it has none, in the URLs' order: one picture's failure never costs the others.
+
+    All are held until the caller has checked them: at worst MAX_MEDIA x MAX_IMAGE_BYTES (100 MB) for one message.
+    """
+    if not urls:
+        return []
+    with ThreadPoolExecutor(max_workers=len(urls), thread_name_prefix="mms") as pool:
+        return list(pool.map(lambda url: _fetch_or_why(url, settings), urls))
+
+
+def _fetch_or_why(url: str, settings: NursingSettings) -> bytes | MediaUnavailable | ApiError:
+    try:
+        return fetch(url, settings)
+    except (MediaUnavailable, ApiError) as err:
+        return err
 
 
 def fetch(url: str, settings: NursingSettings) -> bytes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, create_model, model_validator
 
 from channels.conversation import CONVERSATION_ID, clean_text
 from channels.errors import ApiError
@@ -135,15 +135,26 @@ class Error(BaseModel):
     error: ErrorDetail
 
 
-class SmsWebhook(BaseModel):
-    """Twilio's inbound message webhook (form fields; more are sent and ignored)."""
+class _SmsMessage(BaseModel):
+    """The webhook's fixed fields; SmsWebhook adds one MediaUrl per picture."""
 
     From: str = Field(description="The patient's phone number (goes to the identity vault only).")
-    Body: str = ""
+    Body: str = Field("", description="The text; with pictures, the note of the first one kept.")
     MessageSid: str = ""
-    NumMedia: str = "0"
-    MediaUrl0: str = Field("", description="With NumMedia > 0, the first picture: fetched from Twilio with the account's "
-                                           "credentials and checked like POST /api/v1/chat/{conversation_id}/images.")
+    NumMedia: str = Field("0", description="How many pictures; at most 10 are fetched, whatever it says.")
+
+
+MAX_MEDIA = 10  # Twilio's limit per message: channels/mms.MAX_MEDIA, not imported (mms -> images -> api -> here)
+# Schema only (no route validates the webhook with it): one MediaUrl field per picture Twilio can send, generated
+# rather than written out ten times. MediaContentTypeN is not listed: the type is read from the bytes, not trusted.
+SmsWebhook = create_model(
+    "SmsWebhook", __base__=_SmsMessage,
+    __doc__="Twilio's inbound message webhook (form fields; more are sent and ignored).",
+    **{f"MediaUrl{i}": (str, Field("", description=f"Picture {i + 1} (NumMedia > {i}): fetched from Twilio with the "
+                                                   "account's credentials and checked like POST "
+                                                   "/api/v1/chat/{conversation_id}/images, in order."))
+       for i in range(MAX_MEDIA)},
+)
 
 
 MODELS = (ChatRequest, AckRequest, ChatReply, Updates, AckReply, Health, Error, SmsWebhook)

@@ -2,9 +2,12 @@
 
 The phone number is identity: it goes to the vault and the conversation gets
 an opaque patient id; the number never reaches Rasa, the logs or the LLM.
-A picture (NumMedia > 0) is fetched from Twilio (channels/mms.py) and goes through the web upload's
-checks and turn (channels/images.accept), with the message's text as its note, so the patient reads
-what the web chat would show.
+Pictures (NumMedia > 0, up to Twilio's 10) are fetched from Twilio (channels/mms.py) and each goes, in order,
+through the web upload's checks and turn (channels/images.accept), the message's text being the first kept
+picture's note, so the patient reads what the web chat would show. One picture that cannot be fetched or used
+costs only itself: with several, a last short SMS says how many arrived and which could not be used, and why.
+When none is kept, the text goes to the conversation as an ordinary SMS would (a red flag must interrupt even
+then), and the reply carries both its answer and the picture problem.
 """
 
 from __future__ import annotations
@@ -138,19 +141,13 @@ def inbound():
         return Response("MessageSid is missing", status=400, mimetype="text/plain")
     if not _claim(sid):
         return _twiml([])
-    texts = _handle(form.get("From", ""), (form.get("Body") or "").strip(), _media_url(form))
+    texts = _handle(form.get("From", ""), (form.get("Body") or "").strip(), mms.media_urls(form))
     if texts is None:
         _release(sid)
     return _twiml(texts if texts is not None else [REPLIES["down"]])
 
 
-def _media_url(form: dict[str, str]) -> str | None:
-    """The first picture's URL when the message carries media ("" if Twilio gave none), else None."""
-    count = form.get("NumMedia", "0")
-    return form.get("MediaUrl0", "") if count.isdigit() and int(count) > 0 else None
-
-
-def _handle(phone: str, body: str, media_url: str | None) -> list[str] | None:
+def _handle(phone: str, body: str, media_urls: list[str]) -> list[str] | None:
     keyword = body.lower().strip(" .!")
     if keyword in STOP_WORDS:
         _set_opt_out(phone, True)
@@ -162,20 +159,23 @@ def _handle(phone: str, body: str, media_url: str | None) -> list[str] | None:
         return []
     if keyword in HELP_WORDS:
         return [REPLIES["help"]]
-    if not body and media_url is None:
+    if not body and not media_urls:
         return [REPLIES["empty"]]
     patient_id = vault.patient_for("phone", phone)
     try:
-        turn = _picture(patient_id, media_url, body) if media_url is not None else _text(patient_id, body)
+        return _pictures(patient_id, media_urls, body) if media_urls else _answer(patient_id, [_text(patient_id, body)])
     except ServiceDown:
         return None
-    except mms.MediaUnavailable as err:
-        log.warning("MMS picture not fetched: %s", err)
-        return [REPLIES["no_picture"]]
     except ApiError as err:
         return [err.message]
-    _last_buttons[patient_id] = next((m["buttons"] for m in reversed(turn.messages) if m["buttons"]), [])
-    return [with_options(m) for m in turn.messages]
+
+
+def _answer(patient_id: str, turns: list[Turn]) -> list[str]:
+    """The turns' messages as SMS, each text once (every picture's turn thanks alike); a number answers the last
+    options offered."""
+    messages = [m for turn in turns for m in turn.messages]
+    _last_buttons[patient_id] = next((m["buttons"] for m in reversed(messages) if m["buttons"]), [])
+    return list(dict.fromkeys(with_options(m) for m in messages))
 
 
 def _text(patient_id: str, body: str) -> Turn:
@@ -183,10 +183,109 @@ def _text(patient_id: str, body: str) -> Turn:
     return take_turn(current_app.extensions["rasa"], patient_id, clean_text(text, 1600), channel="sms")
 
 
-def _picture(patient_id: str, media_url: str, body: str) -> Turn:
-    """The message's text goes with the picture as its note, as the web upload's optional text does."""
-    data = mms.fetch(media_url, current_app.config["SETTINGS"].nursing)
-    return images.accept(patient_id, data, body, "sms")
+def _pictures(patient_id: str, urls: list[str], body: str) -> list[str]:
+    """One picture answers exactly as before (the web's answer or its refusal); several add the summary SMS.
+
+    With no picture kept, the text had no picture to ride on: it takes its own turn (_text_alone), so nothing the
+    patient wrote is lost and a red flag in it still interrupts.
+    """
+    turns, failed = _accept_all(patient_id, mms.fetch_all(urls, current_app.config["SETTINGS"].nursing), body)
+    if not turns:
+        problem = _refusal(failed[1]) if len(urls) == 1 else _summary(len(urls), failed)
+        return _text_alone(patient_id, body, problem)
+    texts = _answer(patient_id, turns)
+    return texts + [_summary(len(urls), failed)] if len(urls) > 1 else texts
+
+
+def _text_alone(patient_id: str, body: str, problem: str) -> list[str]:
+    """The text as an ordinary SMS (same scrubbing and turn), with the picture problem: the emergency advice first,
+    as it must be read first; otherwise the problem first, so the options offered stay last for a numbered reply.
+
+    Rasa down raises ServiceDown: no picture was kept, so Twilio's retry stores nothing twice.
+    """
+    if not body:
+        return [problem]
+    try:
+        turn = _text(patient_id, body)
+    except ServiceDown:
+        raise
+    except ApiError as err:  # the text refused as an SMS would be (too long): both problems are said
+        return [problem, err.message]
+    texts = _answer(patient_id, [turn])
+    return texts + [problem] if _emergency(turn) else [problem, *texts]
+
+
+def _emergency(turn: Turn) -> bool:
+    """The conversation's result is an emergency (advised now, or a reminder of it heads the reply)."""
+    return (turn.state.get("triage") or {}).get("level") == "emergency"
+
+
+def _accept_all(patient_id: str, fetched: list[bytes | Exception], body: str) -> tuple[list[Turn], dict[int, Exception]]:
+    """Each fetched picture in order through the web upload's path; the refused ones by number (from 1), with why.
+
+    The text is the note of the first picture kept only, so a red flag in it is answered once. Rasa down before any
+    picture was kept raises ServiceDown (the webhook asks for the message again); after, the rest are not tried and
+    are reported, so a resent message does not store the kept ones twice.
+    """
+    turns: list[Turn] = []
+    failed: dict[int, Exception] = {}
+    for number, data in enumerate(fetched, 1):
+        if not isinstance(data, bytes):
+            failed[number] = data
+            continue
+        try:
+            turns.append(images.accept(patient_id, data, "" if turns else body, "sms"))
+        except ServiceDown as err:
+            if not turns:
+                raise
+            failed.update(dict.fromkeys(range(number, len(fetched) + 1), err))
+            break
+        except ApiError as err:
+            failed[number] = err
+    return turns, failed
+
+
+def _refusal(err: Exception) -> str:
+    """A lone picture's refusal, as the web gives it; a failed fetch gets "couldn't get your picture"."""
+    if isinstance(err, ApiError):
+        return err.message
+    log.warning("MMS picture not fetched: %s", err)
+    return REPLIES["no_picture"]
+
+
+# Why a picture of several was not used, in a few words (the web's full refusals would make the SMS too long).
+PICTURE_REASONS = {"image_too_large": "over 10 MB", "unsupported_image_type": "not a JPEG, PNG or WebP photo",
+                   "unreadable_image": "damaged or incomplete", "image_too_many_pixels": "too many pixels",
+                   "service_unavailable": "CareLine had a problem"}
+
+
+def _why(err: Exception) -> str:
+    if isinstance(err, mms.MediaUnavailable):
+        log.warning("MMS picture not fetched: %s", err)
+        return "download failed"
+    return PICTURE_REASONS.get(getattr(err, "code", ""), "could not be used")
+
+
+def _summary(count: int, failed: dict[int, Exception]) -> str:
+    """How many of the message's pictures arrived and, grouped by reason, which did not: one SMS even for 10."""
+    if not failed:
+        return f"I received all {count} of your pictures."
+    by_reason: dict[str, list[int]] = {}
+    for number, err in failed.items():
+        by_reason.setdefault(_why(err), []).append(number)
+    which = ", ".join(f"{_numbered(numbers)} ({why})" for why, numbers in by_reason.items())
+    them, kept = ("it" if len(failed) == 1 else "them"), count - len(failed)
+    head = f"I received {kept} of your {count} pictures. I couldn't use " if kept else \
+        f"I couldn't use any of your {count} pictures: "
+    return f"{head}{which}. Please send {them} again, or describe {them} in words." + \
+        ("" if kept else " In an emergency, call 911.")
+
+
+def _numbered(numbers: list[int]) -> str:
+    """[2] -> "picture 2"; [2, 3, 5] -> "pictures 2, 3 and 5"."""
+    if len(numbers) == 1:
+        return f"picture {numbers[0]}"
+    return "pictures " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
 def _numbered_answer(patient_id: str, body: str) -> str:
