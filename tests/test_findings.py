@@ -227,3 +227,19 @@ def test_spreading_needs_a_place_it_spreads_to(text):
 def test_a_list_after_a_sentence_opening_no_is_denied_to_its_or():
     found = present("Worse hearing over years. No ear pain, discharge, dizziness or sudden change.")
     assert not {"ear_pain", "genital_symptoms", "dizziness", "sudden_onset"} & found
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    ("burning pain in the back of his throat when he swallows", "back_pain"),
+    ("excess tearing of both eyes with itching", "tearing_pain"),
+    ("small volume of non bloody diarrhea", "blood_in_stool"),
+    ("painful lump in his neck no chest pain or discomfort", "chest_pain"),
+    ("watery discharge from both eyes", "genital_symptoms"),
+])
+def test_clinician_wording_that_only_looks_like_a_finding(text, concept):
+    assert concept not in present(text)
+
+
+def test_attempts_to_breastfeed_do_not_undo_a_denial_of_suicidal_thoughts():
+    text = "Nipple pain when she attempts to breastfeed. No mood changes, no suicidal thoughts."
+    assert "suicidal" not in present(text)

@@ -197,3 +197,13 @@ def test_everyday_problems_are_cared_for_at_home_by_their_own_rule(text, rule_id
 
 def test_hearing_gone_suddenly_in_one_ear_is_urgent():
     assert assess("woke up and I can't hear out of my right ear at all, no pain").level == "urgent"
+
+
+@pytest.mark.parametrize("text", [
+    "Presents with a 4-day history of cough, and now he is dyspneic even at rest.",
+    "He presented with a 6-hours history of right-sided flank pain. The pain is very severe and associated with vomiting.",
+    "Over the last week she has been excessively thirsty and urinating a lot, and today she is vomiting.",
+    "Drooling, fever and a muffled voice since this afternoon, according to his parents.",
+])
+def test_clinician_descriptions_of_emergencies_are_emergencies(text):
+    assert assess(text).level == "emergency"
