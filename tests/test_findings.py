@@ -243,3 +243,11 @@ def test_clinician_wording_that_only_looks_like_a_finding(text, concept):
 def test_attempts_to_breastfeed_do_not_undo_a_denial_of_suicidal_thoughts():
     text = "Nipple pain when she attempts to breastfeed. No mood changes, no suicidal thoughts."
     assert "suicidal" not in present(text)
+
+
+def test_a_cold_sore_is_not_a_cold():
+    assert "cold_symptoms" not in present("I have a cold sore on my lip")
+
+
+def test_a_headache_like_being_hit_on_the_head_is_not_a_head_injury():
+    assert "head_injury" not in present("sudden headache like someone hit the back of my head with a bat")

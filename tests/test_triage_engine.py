@@ -207,3 +207,8 @@ def test_hearing_gone_suddenly_in_one_ear_is_urgent():
 ])
 def test_clinician_descriptions_of_emergencies_are_emergencies(text):
     assert assess(text).level == "emergency"
+
+
+def test_a_toddler_with_sickness_diarrhoea_and_drier_nappies_is_urgent():
+    text = "my daughter is 2, shes had sick and runny poo for 2 days and her nappies are a lot less wet today"
+    assert assess(text, age=2).level == "urgent"
