@@ -7,6 +7,7 @@ import pytest
 
 from actions.triage import engine
 from actions.triage.facts import facts_from_slots
+from actions.triage.findings import extract
 from actions.triage.lexicon import load_concepts
 from actions.triage.protocols import Facts, load_families, rank
 
@@ -212,3 +213,17 @@ def test_clinician_descriptions_of_emergencies_are_emergencies(text):
 def test_a_toddler_with_sickness_diarrhoea_and_drier_nappies_is_urgent():
     text = "my daughter is 2, shes had sick and runny poo for 2 days and her nappies are a lot less wet today"
     assert assess(text, age=2).level == "urgent"
+
+
+def questions_for_complaint(text: str) -> list[str]:
+    return [question.concept for question in engine.red_flag_plan(extract(text))]
+
+
+def test_a_cut_hand_is_not_asked_about_weak_legs_or_confusion_since_the_injury():
+    asked = questions_for_complaint("cut my hand on a broken glass washing up, it's gaping open about 2cm")
+    assert not {"leg_weakness", "confusion", "nausea_vomiting"} & set(asked)
+
+
+def test_a_fall_is_asked_the_injury_questions():
+    asked = questions_for_complaint("I fell off a ladder and landed on my back")
+    assert {"leg_weakness", "confusion", "nausea_vomiting"} <= set(asked)

@@ -57,10 +57,12 @@ def questions_for(concepts: set[str], sex: str | None, age: float | None) -> lis
 
 def red_flag_plan(mentioned: dict[str, bool], everything: bool = False) -> list[RedFlag]:
     """The dangerous questions the complaint's own words did not settle, each family's first ones first."""
-    families = families_for({c for c, present in mentioned.items() if present})
+    present = {c for c, is_present in mentioned.items() if is_present}
+    families = families_for(present)
     plan: list[RedFlag] = []
     for question in chain.from_iterable(zip_longest(*(f.red_flags for f in families))):
-        if question and question.concept not in mentioned and question.concept not in {q.concept for q in plan}:
+        if (question and question.fits(present) and question.concept not in mentioned
+                and question.concept not in {q.concept for q in plan}):
             plan.append(question)
     return plan if everything else plan[:RED_FLAG_QUESTIONS]
 

@@ -84,9 +84,16 @@ class Rule:
 
 @dataclass(frozen=True)
 class RedFlag:
-    """A dangerous question asked right after the complaint; "yes" adds the finding it settles."""
+    """A dangerous question asked right after the complaint; "yes" adds the finding it settles.
+
+    `when` narrows a family's question to the complaints it was written for: a cut hand is not asked
+    whether the legs are weak, as a fall onto the back is."""
     concept: str
     ask: str
+    when: frozenset[str] = frozenset()
+
+    def fits(self, present: set[str]) -> bool:
+        return not self.when or bool(self.when & present)
 
 
 @dataclass(frozen=True)
@@ -126,7 +133,8 @@ def load_families(folder: Path | None = None) -> tuple[Family, ...]:
             default_reason=default["reason"],
             source=spec["source"],
             rules=tuple(_rule(r, spec["source"]) for r in spec.get("rules", [])),
-            red_flags=tuple(RedFlag(q["concept"], q["ask"]) for q in spec.get("red_flags", [])),
+            red_flags=tuple(RedFlag(q["concept"], q["ask"], frozenset(q.get("when", [])))
+                            for q in spec.get("red_flags", [])),
         ))
     return tuple(families)
 
