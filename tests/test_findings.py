@@ -251,3 +251,8 @@ def test_a_cold_sore_is_not_a_cold():
 
 def test_a_headache_like_being_hit_on_the_head_is_not_a_head_injury():
     assert "head_injury" not in present("sudden headache like someone hit the back of my head with a bat")
+
+
+def test_heartburn_burning_up_into_the_throat_is_not_a_fever():
+    assert "fever" not in present("heartburn, more a burning up into my throat")
+    assert "fever" in present("she's burning up and won't eat")
