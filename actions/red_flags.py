@@ -20,6 +20,7 @@ from actions.triage.facts import facts_from_slots
 from actions.triage.protocols import RedFlag
 
 SLOTS = tuple(f"red_flag_{i}" for i in range(1, 9))
+ABOUT_THEM = "These questions are about the person who is unwell, not about you."
 BUTTONS = [{"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"},
            {"title": "Not sure", "payload": "not sure"}, {"title": "Talk to a nurse", "payload": "talk to a nurse"}]
 
@@ -56,8 +57,17 @@ class AsksRedFlag:
         return f"action_ask_{self.slot}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if self.slot == SLOTS[0] and about_someone_else(tracker.slots):
+            dispatcher.utter_message(text=ABOUT_THEM)
         dispatcher.utter_message(text=question_for(self.slot, tracker.slots).ask, buttons=BUTTONS)
         return []
+
+
+def about_someone_else(slots: dict) -> bool:
+    """A carer or clinician is writing: the questions say "you", and a carer must not answer for themselves."""
+    complaint = slots.get("chief_complaint")
+    present = findings.present(complaint) if isinstance(complaint, str) else set()
+    return bool({"someone_else", "child"} & present)
 
 
 for _slot in SLOTS:

@@ -59,6 +59,16 @@ def test_the_questions_follow_the_complaint_family(raw_chat):
     assert not any("sweaty" in q for q in asked)
 
 
+@pytest.mark.parametrize(("complaint", "about_them"), [
+    ("my mum is 80, she fell over in the garden and hurt her hip", True),
+    ("I fell over in the garden and hurt my hip", False),
+])
+def test_a_carer_is_told_the_questions_are_about_the_person_who_is_unwell(raw_chat, complaint, about_them):
+    reply = raw_chat("hi", "yes", complaint)
+    assert is_red_flag_question(reply)
+    assert ("about the person who is unwell" in all_text(reply)) is about_them
+
+
 def test_yes_to_a_red_flag_question_is_an_emergency_at_once(raw_chat):
     raw_chat("hi", "yes", "I have chest pain")
     reply = raw_chat("yes")
