@@ -1,4 +1,5 @@
-"""Rate limits (Flask-Limiter): per conversation on POST /api/v1/chat, per client address on every /api/ path.
+"""Rate limits (Flask-Limiter): per conversation on POST /api/v1/chat and on its pictures, per client address on
+every /api/ path.
 
 In memory by default (one process); RATE_LIMIT_STORAGE_URI (e.g. redis://127.0.0.1:6379) shares the counts
 between the workers and instances of the scaled configuration. If that store is down, requests are let through
@@ -47,6 +48,11 @@ def conversation_key() -> str | None:
     return g.conversation_key
 
 
+def picture_conversation() -> str:
+    """The conversation a picture is posted to, from its URL (checked by the view, not here)."""
+    return str((request.view_args or {}).get("conversation_id", ""))
+
+
 def init_app(app: Flask, settings: Settings) -> Limiter:
     limiter = Limiter(
         client_address,
@@ -63,6 +69,8 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
     limiter.limit(f"{settings.chat_rate_per_minute}/minute", key_func=lambda: conversation_key() or "",
                   exempt_when=lambda: request.endpoint != CHAT_ENDPOINT or conversation_key() is None,
                   scope="conversation", override_defaults=False)(app.blueprints["api"])
+    limiter.limit(f"{settings.image_rate_per_minute}/minute", key_func=picture_conversation,
+                  scope="pictures", override_defaults=False)(app.blueprints["images"])
 
     @app.errorhandler(RateLimitExceeded)
     def _too_many(err: RateLimitExceeded):

@@ -40,6 +40,8 @@ class Settings:
     # NAT puts many patients behind one address: keep it generous); counts in memory unless a storage URI is set.
     chat_rate_per_minute: int = field(default_factory=lambda: int(_env("CHAT_RATE_PER_MINUTE", "30")))
     client_rate_per_minute: int = field(default_factory=lambda: int(_env("CLIENT_RATE_PER_MINUTE", "3000")))
+    # Pictures per conversation: each one is a classifier run and a stored file.
+    image_rate_per_minute: int = field(default_factory=lambda: int(_env("IMAGE_RATE_PER_MINUTE", "10")))
     image_max_pixels: int = field(default_factory=lambda: int(_env("IMAGE_MAX_PIXELS", "25000000")))
     rate_limit_storage_uri: str = field(default_factory=lambda: _env("RATE_LIMIT_STORAGE_URI", ""))
 

@@ -4,6 +4,7 @@ the OpenAPI document, bad bodies, rate limits and the Prometheus metrics."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import socket
 import uuid
@@ -209,6 +210,7 @@ def test_bad_ack_bodies_get_a_clean_4xx(api):
 
 def test_default_rate_limits():
     assert Settings().chat_rate_per_minute == 30
+    assert Settings().image_rate_per_minute == 10
     assert Settings().client_rate_per_minute >= 1000  # one clinic's NAT must not trip it
     assert Settings().rate_limit_storage_uri == ""  # in memory
 
@@ -241,6 +243,16 @@ def test_per_conversation_limit_is_configurable(hardening_data):
     client = make_app(hardening_data, chat_rate_per_minute=3).test_client()
     statuses = [r.status_code for r in talk(client, new_id(), ["a", "b", "c", "d"])]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_pictures_of_one_conversation_are_limited_apart_from_its_messages(hardening_data):
+    client = make_app(hardening_data, image_rate_per_minute=3).test_client()
+    conversation_id = new_id()
+    url = f"/api/v1/chat/{conversation_id}/images"
+    statuses = [client.post(url, data={"image": (io.BytesIO(b"x"), "a.png")}).status_code for _ in range(4)]
+    assert statuses[:3] != [429] * 3 and statuses[3] == 429, statuses
+    assert talk(client, conversation_id, ["hello"])[0].status_code == 200
+    assert client.post(f"/api/v1/chat/{new_id()}/images", data={"image": (io.BytesIO(b"x"), "a.png")}).status_code != 429
 
 
 def test_per_address_limit(hardening_data):
