@@ -21,11 +21,11 @@ import requests
 
 from channels.errors import ApiError
 from channels.images import MAX_IMAGE_BYTES, too_large
+from channels.openapi import MAX_MEDIA
 from nursing.settings import Settings as NursingSettings
 
 MEDIA_TIMEOUT_S = 8.0
 CHUNK_BYTES = 64 * 1024
-MAX_MEDIA = 10  # Twilio's own limit per message
 log = logging.getLogger(__name__)
 
 

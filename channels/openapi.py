@@ -144,7 +144,7 @@ class _SmsMessage(BaseModel):
     NumMedia: str = Field("0", description="How many pictures; at most 10 are fetched, whatever it says.")
 
 
-MAX_MEDIA = 10  # Twilio's limit per message: channels/mms.MAX_MEDIA, not imported (mms -> images -> api -> here)
+MAX_MEDIA = 10  # Twilio's limit per message; channels/mms fetches no more than this
 # Schema only (no route validates the webhook with it): one MediaUrl field per picture Twilio can send, generated
 # rather than written out ten times. MediaContentTypeN is not listed: the type is read from the bytes, not trusted.
 SmsWebhook = create_model(
