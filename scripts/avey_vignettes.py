@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -23,13 +24,17 @@ LABELS = ROOT / "data" / "triage" / "avey_levels.yml"
 DEMOGRAPHICS = re.compile(r"(\d+)\s*year", re.I)
 
 
+@lru_cache(maxsize=1)
+def _labels() -> dict:
+    return yaml.safe_load(LABELS.read_text())
+
+
 def available() -> bool:
-    labels = yaml.safe_load(LABELS.read_text())
-    return (VIGNETTES_DIR / labels["source_file"]).exists()
+    return (VIGNETTES_DIR / _labels()["source_file"]).exists()
 
 
 def load() -> list[dict]:
-    labels = yaml.safe_load(LABELS.read_text())
+    labels = _labels()
     lines = (VIGNETTES_DIR / labels["source_file"]).read_text().splitlines()
     return [as_vignette(json.loads(lines[label["line"]]), label) for label in labels["labels"]]
 

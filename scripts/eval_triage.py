@@ -40,12 +40,20 @@ class EvalSet:
     show_vignettes: bool  # the unseen set is scored, never looked at
 
     def exists(self) -> bool:
-        return avey_vignettes.available() if self.path == avey_vignettes.LABELS else self.path.exists()
+        return self.path.exists()
 
     def vignettes(self) -> list[dict]:
-        if self.path == avey_vignettes.LABELS:
-            return avey_vignettes.load()
         return [json.loads(line) for line in self.path.read_text().splitlines() if line.strip()]
+
+
+class AveySet(EvalSet):
+    """Our labels are in the repository; the vignettes' texts are read from shared/."""
+
+    def exists(self) -> bool:
+        return avey_vignettes.available()
+
+    def vignettes(self) -> list[dict]:
+        return avey_vignettes.load()
 
 
 EVAL_DIR = ROOT / "data" / "eval"
@@ -58,7 +66,7 @@ DEFAULT_SETS = (EvalSet(EVAL_DIR / "triage_dev.jsonl", "development (tuned on)",
                         "fourth development batch (round 3's unseen set: scored at first sight, then tuned on)", True),
                 EvalSet(EVAL_DIR / "triage_dev5.jsonl",
                         "fifth development batch (round 4's unseen set: scored at first sight, then tuned on)", True),
-                EvalSet(avey_vignettes.LABELS, "400 Avey clinician vignettes (shared/vignettes; our levels)", True),
+                AveySet(avey_vignettes.LABELS, "400 Avey clinician vignettes (shared/vignettes; our levels)", True),
                 EvalSet(EVAL_DIR / "triage_unseen.jsonl", "unseen (first sight: figures only, do not tune on it)", False))
 
 Triager = Callable[[dict], str]
