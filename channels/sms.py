@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from channels import images, mms
+from channels import images, mms, shared_state
 from channels.conversation import Turn, clean_text, take_turn
 from channels.errors import ApiError, ServiceDown
 from channels.sms_format import with_options
@@ -48,7 +48,7 @@ REPLIES = {
     "down": "Sorry, CareLine is having a problem right now. Please send your message again in a few minutes. "
             "If this is an emergency, call 911 now.",
 }
-_last_buttons: dict[str, list[dict]] = {}
+OPTIONS_KEPT_S = 7 * 24 * 3600  # an SMS conversation may pause for days before the patient answers "1"
 
 
 def _twiml(texts: list[str]) -> Response:
@@ -174,7 +174,8 @@ def _answer(patient_id: str, turns: list[Turn]) -> list[str]:
     """The turns' messages as SMS, each text once (every picture's turn thanks alike); a number answers the last
     options offered."""
     messages = [m for turn in turns for m in turn.messages]
-    _last_buttons[patient_id] = next((m["buttons"] for m in reversed(messages) if m["buttons"]), [])
+    options = next((m["buttons"] for m in reversed(messages) if m["buttons"]), [])
+    shared_state.current().set(_options_key(patient_id), options, OPTIONS_KEPT_S)
     return list(dict.fromkeys(with_options(m) for m in messages))
 
 
@@ -290,7 +291,12 @@ def _numbered(numbers: list[int]) -> str:
 
 def _numbered_answer(patient_id: str, body: str) -> str:
     """ "1" means the first option we offered last time."""
-    options = _last_buttons.get(patient_id) or []
+    options = shared_state.current().get(_options_key(patient_id)) or []
     if body.isdigit() and 1 <= int(body) <= len(options):
         return options[int(body) - 1]["payload"]
     return body
+
+
+def _options_key(patient_id: str) -> str:
+    """The options last offered live in the shared state: the answer may reach another worker."""
+    return f"sms-options:{patient_id}"

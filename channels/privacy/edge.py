@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-import secrets
-from collections import OrderedDict
+import hashlib
+import hmac
 
+from flask import current_app
+
+from channels import shared_state
 from channels.privacy.scrubber import Placeholders, scrub
 from channels.privacy.structured import age_answer
 
-MAX_CONVERSATIONS = 10_000
-_SALT = secrets.token_hex(16)
-_placeholders: OrderedDict[str, Placeholders] = OrderedDict()
+PLACEHOLDERS_KEPT_S = 7 * 24 * 3600  # how long a paused conversation keeps its numbering (<PERSON>, <PERSON_2>)
 
 
 def placeholders_for(conversation_id: str) -> Placeholders:
-    """Per-conversation placeholder numbering, in memory only (values are held as salted hashes)."""
-    if conversation_id not in _placeholders:
-        _placeholders[conversation_id] = Placeholders(salt=f"{_SALT}:{conversation_id}")
-        if len(_placeholders) > MAX_CONVERSATIONS:
-            _placeholders.popitem(last=False)
-    _placeholders.move_to_end(conversation_id)
-    return _placeholders[conversation_id]
+    """The conversation's placeholder numbering so far, from the shared state (any worker may take its next turn).
+
+    The values are held only as hashes salted with a key derived from the gateway's secret key, which every worker
+    shares and the shared state never holds.
+    """
+    salt = hmac.new(current_app.secret_key.encode(), f"placeholders:{conversation_id}".encode(),
+                    hashlib.sha256).hexdigest()
+    return Placeholders(salt=salt, seen=shared_state.current().get(_key(conversation_id)) or {})
 
 
 def prepare(conversation_id: str, text: str, requested_slot: str | None) -> str:
@@ -28,4 +30,11 @@ def prepare(conversation_id: str, text: str, requested_slot: str | None) -> str:
         structured = age_answer(text)
         if structured is not None:
             return structured
-    return scrub(text, placeholders_for(conversation_id)).text
+    placeholders = placeholders_for(conversation_id)
+    scrubbed = scrub(text, placeholders).text
+    shared_state.current().set(_key(conversation_id), placeholders.seen, PLACEHOLDERS_KEPT_S)
+    return scrubbed
+
+
+def _key(conversation_id: str) -> str:
+    return f"placeholders:{conversation_id}"

@@ -11,6 +11,7 @@ import time
 
 from sqlalchemy import create_engine, delete, select, text
 
+from channels import shared_state
 from nursing import images
 from nursing.db import session
 from nursing.models import Escalation, Identity, NurseMessage
@@ -20,29 +21,34 @@ WHAT_WE_KNOW = re.compile(r"(?i)^\W*(?:what do you know about me|what (?:do you|
 FORGET = re.compile(r"(?i)^\W*(?:forget me|delete (?:my|all my) (?:data|information|conversation)|erase my data)\W*$")
 CONFIRM = re.compile(r"(?i)^\W*(?:yes|yes,? forget me|confirm|yes please|/affirm)\W*$")
 CONFIRM_WINDOW_S = 300
+PENDING_KEPT_S = 24 * 3600  # a "yes" after the window still hears that it came too late
 SLOT_WORDS = {"chief_complaint": "what brought you here", "age": "your age", "sex": "your sex",
               "pregnant": "whether you might be pregnant", "duration": "how long it has lasted",
               "severity": "how bad it is", "conditions": "your health conditions", "medications": "your medicines",
               "allergies": "your allergies", "triage": "the advice level we gave"}
 IDENTITY_WORDS = {"phone": "your phone number (to text you)", "portal": "your patient portal id"}
-_pending: dict[str, float] = {}
 
 
 def handles(conversation_id: str, message: str) -> bool:
     return bool(WHAT_WE_KNOW.match(message) or FORGET.match(message)
-                or (conversation_id in _pending and CONFIRM.match(message)))
+                or (CONFIRM.match(message) and shared_state.current().get(_pending_key(conversation_id))))
 
 
 def respond(conversation_id: str, message: str, tracker: dict, tracker_url: str) -> str:
     if WHAT_WE_KNOW.match(message):
         return describe(conversation_id, tracker)
     if FORGET.match(message):
-        _pending[conversation_id] = time.time()
+        shared_state.current().set(_pending_key(conversation_id), time.time(), PENDING_KEPT_S)
         return ("I can erase everything CareLine holds about you: this conversation, any request to the nurses "
                 "and your contact details. This can't be undone. Reply \"yes, forget me\" to confirm.")
-    if time.time() - _pending.pop(conversation_id, 0) > CONFIRM_WINDOW_S:
+    if time.time() - (shared_state.current().pop(_pending_key(conversation_id)) or 0) > CONFIRM_WINDOW_S:
         return "That confirmation came too late. Say \"forget me\" again if you want your data erased."
     return forget(conversation_id, tracker_url)
+
+
+def _pending_key(conversation_id: str) -> str:
+    """When "forget me" was asked, in the shared state: the "yes" may reach another worker."""
+    return f"forget-me:{conversation_id}"
 
 
 def describe(conversation_id: str, tracker: dict) -> str:
