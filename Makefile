@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 # Portable CPU build of llama.cpp; pip caches the wheel so this compiles once per machine.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_BLAS=OFF
 
-.PHONY: setup browser screenshots run test bench eval-triage eval-knowledge eval-privacy index lint model clean
+.PHONY: setup browser screenshots run run-scaled test bench eval-triage eval-knowledge eval-privacy index lint model clean
 
 SECOND_OPINION := var/models/second_opinion.json
 QTYPE_MODEL := var/models/question_types.json
@@ -64,6 +64,10 @@ index: setup
 
 run: setup index
 	$(PY) -m scripts.stack
+
+# Several workers and servers on PostgreSQL, Redis and a Chroma server (docs/deploy.md); indexes into Chroma itself.
+run-scaled: setup
+	$(PY) -m scripts.stack_scaled
 
 test: setup
 	$(PY) -m pytest

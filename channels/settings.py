@@ -14,12 +14,27 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
+def _urls(value: str) -> tuple[str, ...]:
+    return tuple(url.strip().rstrip("/") for url in value.split(",") if url.strip())
+
+
+@dataclass(frozen=True)
+class RasaInstance:
+    """One Rasa server and the action server it calls."""
+
+    rasa_url: str
+    actions_url: str
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
     port: int = field(default_factory=lambda: int(_env("PORT", "8000")))
     rasa_url: str = field(default_factory=lambda: _env("RASA_URL", "http://127.0.0.1:5005"))
     actions_url: str = field(default_factory=lambda: _env("ACTIONS_URL", "http://127.0.0.1:5055"))
+    # Several Rasa servers (scaled configuration): comma-separated, paired by position with ACTIONS_URLS.
+    rasa_urls: tuple[str, ...] = field(default_factory=lambda: _urls(_env("RASA_URLS", "")))
+    actions_urls: tuple[str, ...] = field(default_factory=lambda: _urls(_env("ACTIONS_URLS", "")))
     rasa_timeout_s: float = field(default_factory=lambda: float(_env("RASA_TIMEOUT_S", "60")))
     max_text_chars: int = 2000
     nursing: NursingSettings = field(default_factory=NursingSettings)
@@ -44,6 +59,22 @@ class Settings:
     image_rate_per_minute: int = field(default_factory=lambda: int(_env("IMAGE_RATE_PER_MINUTE", "10")))
     image_max_pixels: int = field(default_factory=lambda: int(_env("IMAGE_MAX_PIXELS", "25000000")))
     rate_limit_storage_uri: str = field(default_factory=lambda: _env("RATE_LIMIT_STORAGE_URI", ""))
+    # Per-conversation state between requests (channels.shared_state): "" = this process's memory.
+    shared_state_url: str = field(default_factory=lambda: _env("SHARED_STATE_URL", ""))
+    # 1: one process under waitress (`make run`); more: gunicorn with that many worker processes.
+    gateway_workers: int = field(default_factory=lambda: int(_env("GATEWAY_WORKERS", "1")))
+    gateway_threads: int = field(default_factory=lambda: int(_env("GATEWAY_THREADS", "8")))
+
+    def __post_init__(self):
+        if len(self.rasa_urls) != len(self.actions_urls):
+            raise ValueError("RASA_URLS and ACTIONS_URLS must name as many servers each (paired by position)")
+
+    @property
+    def rasa_instances(self) -> tuple[RasaInstance, ...]:
+        """RASA_URLS paired with ACTIONS_URLS, or the one RASA_URL with ACTIONS_URL."""
+        if self.rasa_urls:
+            return tuple(map(RasaInstance, self.rasa_urls, self.actions_urls))
+        return (RasaInstance(self.rasa_url, self.actions_url),)
 
     @property
     def data_dir(self) -> Path:

@@ -1,4 +1,4 @@
-"""Start and stop the three processes: action server, Rasa, gateway."""
+"""Start and stop the three processes: action server, Rasa, gateway (scripts/stack_scaled.py builds on this)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ class Stack:
     data_dir: Path = ROOT / "var"
     extra_env: dict = field(default_factory=dict)
     processes: dict = field(default_factory=dict)
+    start_timeout_s: float = START_TIMEOUT_S
 
     @property
     def gateway_url(self) -> str:
@@ -61,38 +62,41 @@ class Stack:
 
     def start(self, gateway: bool = True) -> Stack:
         model = ensure_model()
-        logs = self.data_dir / "logs"
-        logs.mkdir(parents=True, exist_ok=True)
         self.start_actions()
-        self._spawn("rasa", [str(RASA), "run", "--enable-api", "--model", str(model),
-                             "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml",
-                             "-i", "127.0.0.1", "-p", str(self.rasa_port)])
+        self.spawn("rasa", rasa_command(model, "bot/endpoints.yml", self.rasa_port))
         if gateway:
-            self._spawn("gateway", [str(PYTHON), "-m", "channels"])
+            self.spawn("gateway", [str(PYTHON), "-m", "channels"])
         self.wait_ready(gateway)
         return self
 
     def start_actions(self) -> None:
-        self._spawn("actions", [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions",
-                                "-p", str(self.actions_port)])
+        self.spawn("actions", actions_command(self.actions_port))
 
-    def _spawn(self, name: str, command: list[str]) -> None:
-        log = open(self.data_dir / "logs" / f"{name}.log", "ab")  # noqa: SIM115 - the child process owns it
-        self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=self.env(), stdout=log,
+    def spawn(self, name: str, command: list[str], **env: str) -> None:
+        """Start a process in its own session (stopped with its children), logging to the data dir; `env` adds to
+        the stack's environment for this process only."""
+        logs = self.data_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        log = open(logs / f"{name}.log", "ab")  # noqa: SIM115 - the child process owns it
+        self.processes[name] = subprocess.Popen(command, cwd=ROOT, env={**self.env(), **env}, stdout=log,
                                                 stderr=subprocess.STDOUT, start_new_session=True)
 
     def wait_ready(self, gateway: bool = True) -> None:
         urls = {"actions": f"{self.actions_url}/health", "rasa": f"{self.rasa_url}/status"}
         if gateway:
             urls["gateway"] = f"{self.gateway_url}/healthz"
-        deadline = time.monotonic() + START_TIMEOUT_S
+        self.wait_for(urls)
+
+    def wait_for(self, urls: dict[str, str]) -> None:
+        """Each named process answers its URL, within start_timeout_s for all; one that exits is reported."""
+        deadline = time.monotonic() + self.start_timeout_s
         for name, url in urls.items():
             while not _answers(url):
                 process = self.processes[name]
                 if process.poll() is not None:
                     raise RuntimeError(f"{name} exited with {process.returncode}; see {self.data_dir}/logs/{name}.log")
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"{name} did not start within {START_TIMEOUT_S}s")
+                    raise TimeoutError(f"{name} did not start within {self.start_timeout_s}s")
                 time.sleep(0.5)
 
     def stop_process(self, name: str) -> None:
@@ -110,6 +114,15 @@ class Stack:
             self.stop_process(name)
 
 
+def rasa_command(model: Path, endpoints: str, port: int) -> list[str]:
+    return [str(RASA), "run", "--enable-api", "--model", str(model), "--endpoints", endpoints,
+            "--credentials", "bot/credentials.yml", "-i", "127.0.0.1", "-p", str(port)]
+
+
+def actions_command(port: int) -> list[str]:
+    return [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "-p", str(port)]
+
+
 def _answers(url: str) -> bool:
     try:
         return requests.get(url, timeout=2).ok
@@ -122,12 +135,17 @@ def _stop_on_sigterm(*_args) -> None:
 
 
 def main() -> int:
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     stack = Stack(host=os.environ.get("HOST", "127.0.0.1"), gateway_port=int(os.environ.get("PORT", "8000")),
                   rasa_port=int(os.environ.get("RASA_PORT", "5005")),
                   actions_port=int(os.environ.get("ACTIONS_PORT", "5055")),
                   data_dir=NursingSettings().data_dir)
     print("starting CareLine (actions, Rasa, gateway) ...", flush=True)
+    return run_until_interrupted(stack)
+
+
+def run_until_interrupted(stack: Stack) -> int:
+    """Start the stack, say where it listens, and keep it until Ctrl-C (or SIGTERM) or one of its processes stops."""
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         stack.start()
         print(f"CareLine is running. Chat API: POST {stack.gateway_url}/api/v1/chat  "
