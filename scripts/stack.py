@@ -29,6 +29,7 @@ class Stack:
     data_dir: Path = ROOT / "var"
     extra_env: dict = field(default_factory=dict)
     processes: dict = field(default_factory=dict)
+    commands: dict = field(default_factory=dict)
     start_timeout_s: float = START_TIMEOUT_S
 
     @property
@@ -75,6 +76,7 @@ class Stack:
     def spawn(self, name: str, command: list[str], **env: str) -> None:
         """Start a process in its own session (stopped with its children), logging to the data dir; `env` adds to
         the stack's environment for this process only."""
+        self.commands[name] = (command, env)
         logs = self.data_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         log = open(logs / f"{name}.log", "ab")  # noqa: SIM115 - the child process owns it
@@ -108,6 +110,17 @@ class Stack:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+    def kill_process(self, name: str) -> None:
+        """SIGKILL, as a crash or an out-of-memory kill would: no clean shutdown (scripts/fault_test.py)."""
+        process = self.processes.pop(name)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+    def restart_process(self, name: str) -> None:
+        """Start a stopped process again as it was first spawned; wait_ready() says when it answers."""
+        command, env = self.commands[name]
+        self.spawn(name, command, **env)
 
     def stop(self) -> None:
         for name in list(self.processes):
