@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 # Portable CPU build of llama.cpp; pip caches the wheel so this compiles once per machine.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_BLAS=OFF
 
-.PHONY: setup browser screenshots run run-scaled test bench eval-triage eval-knowledge eval-privacy index lint model clean
+.PHONY: setup browser screenshots run run-scaled test bench bench-load fault-test eval-triage eval-knowledge eval-privacy index lint model clean
 
 SECOND_OPINION := var/models/second_opinion.json
 QTYPE_MODEL := var/models/question_types.json
@@ -19,7 +19,7 @@ IMAGE_MODEL := $(IMAGE_MODEL_DIR)/careline-calibration.json
 setup: $(VENV)/.installed $(RASA_VENV)/.installed browser $(SECOND_OPINION) $(QTYPE_MODEL) $(IMAGE_MODEL)
 
 # The learned second opinion on triage, trained from the development vignettes (docs/triage.md).
-$(SECOND_OPINION): $(VENV)/.installed data/eval/triage_dev.jsonl data/eval/triage_dev2.jsonl data/eval/triage_dev3.jsonl data/eval/triage_dev4.jsonl data/eval/triage_dev5.jsonl data/triage/second_opinion.yml scripts/train_second_opinion.py
+$(SECOND_OPINION): $(VENV)/.installed data/eval/triage_dev.jsonl data/eval/triage_dev2.jsonl data/eval/triage_dev3.jsonl data/eval/triage_dev4.jsonl data/eval/triage_dev5.jsonl data/eval/triage_dev6.jsonl data/triage/second_opinion.yml scripts/train_second_opinion.py
 	$(PY) -m scripts.train_second_opinion
 
 # The question-type classifier, trained on MedQuAD's own labelled questions (docs/knowledge.md).
@@ -74,6 +74,14 @@ test: setup
 
 bench: setup
 	$(PY) -m scripts.bench
+
+# Concurrent conversations against `make run` and `make run-scaled`, stepped up to the knee (docs/deploy.md).
+bench-load: setup
+	$(PY) -m scripts.bench_load $(if $(TARGET),--target $(TARGET))
+
+# Load on the scaled stack while a Rasa server, an action server, PostgreSQL sessions and Redis fail (docs/deploy.md).
+fault-test: setup
+	$(PY) -m scripts.fault_test
 
 eval-triage: setup
 	$(PY) -m scripts.eval_triage
