@@ -17,7 +17,7 @@ from rasa_sdk.forms import FormValidationAction
 from actions import commands, parsing, red_flags
 from actions.answer import answer_question, is_general_question
 from actions.triage import engine, findings
-from actions.triage.facts import UNKNOWN, facts_from_slots
+from actions.triage.facts import BACKGROUND_SLOTS, UNKNOWN, facts_from_slots
 
 EXAMPLES = {
     "consent": 'Please answer "yes" or "no".',
@@ -93,8 +93,11 @@ class ValidateIntakeForm(FormValidationAction):
     @staticmethod
     def _findings(tracker: Tracker, text: str) -> list[str]:
         known = set(tracker.get_slot("findings") or [])
-        if tracker.get_slot("requested_slot") in NO_FINDINGS_FROM:
+        asked = tracker.get_slot("requested_slot")
+        if asked in NO_FINDINGS_FROM:
             return sorted(known | _red_flag_concepts(text))
+        if asked in BACKGROUND_SLOTS:
+            return sorted(known | findings.background(text))
         return sorted(known | findings.present(text))
 
     def validate_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -227,3 +227,46 @@ def test_a_cut_hand_is_not_asked_about_weak_legs_or_confusion_since_the_injury()
 def test_a_fall_is_asked_the_injury_questions():
     asked = questions_for_complaint("I fell off a ladder and landed on my back")
     assert {"leg_weakness", "confusion", "nausea_vomiting"} <= set(asked)
+
+
+@pytest.mark.parametrize("conditions, medications", [("stroke", "none"), ("anaphylaxis to peanuts", "EpiPen"),
+                                                      ("asthma", "salbutamol, EpiPen")])
+def test_a_symptom_named_as_a_condition_or_medicine_is_history_not_an_emergency(conditions, medications):
+    facts = facts_from_slots({"chief_complaint": "I twisted my ankle playing football", "conditions": conditions,
+                              "medications": medications, "age": 30, "severity": 4, "duration": 5})
+    assert engine.assess(facts).level == "self_care"
+
+
+def test_a_conditions_answer_that_says_it_is_happening_now_still_raises_the_alarm():
+    facts = facts_from_slots({"chief_complaint": "I twisted my ankle", "age": 50,
+                              "conditions": "diabetes, and I have crushing chest pain now"})
+    assert engine.assess(facts).level == "emergency"
+
+
+def test_a_sore_throat_and_fever_on_carbimazole_is_urgent():
+    triage = assess("I've had a sore throat and a temperature since yesterday", medications="carbimazole")
+    assert triage.level == "urgent" and "general.white_cell_drug_infection" in triage.rule_ids
+
+
+def test_cutting_to_cope_without_wanting_to_die_is_urgent_not_self_care():
+    triage = assess("She has cuts on her arm, not deep. She says she does it to cope with stress and doesn't want to die.")
+    assert triage.level == "urgent" and "mental_health.self_harm" in triage.rule_ids
+
+
+def test_a_bead_pushed_up_a_childs_nose_is_urgent():
+    assert assess("my 3 year old pushed a bead up his nose and I can't get it out", age=3).level == "urgent"
+
+
+def test_chickenpox_in_a_child_who_is_drinking_is_self_care_and_not_a_rash_with_fever():
+    triage = assess("my daughter has chickenpox, itchy spots everywhere and she had a temperature yesterday", age=5)
+    assert triage.level == "self_care" and "skin.chickenpox" in triage.rule_ids
+
+
+def test_an_adrenaline_pen_used_for_a_reaction_is_an_emergency_even_if_better():
+    assert assess("he gave himself his adrenaline auto-injector after his lips swelled, he feels better now").level \
+        == "emergency"
+
+
+def test_a_mothers_stroke_in_her_seventies_is_not_the_patients_stroke():
+    triage = assess("tension headache after work; her mother had a stroke in her seventies", age=45)
+    assert triage.level != "emergency"

@@ -6,19 +6,22 @@ from actions.triage import findings
 from actions.triage.protocols import Facts
 
 UNKNOWN = "unknown"
-FREE_TEXT_SLOTS = ("chief_complaint", "conditions", "medications")
+BACKGROUND_SLOTS = ("conditions", "medications")
 
 
 def facts_from_slots(slots: dict, extra_text: str = "") -> Facts:
     """Facts from the intake so far, plus any text not yet stored in a slot."""
     concepts = set(slots.get("findings") or [])
     age = _number(slots.get("age"))
-    for name in FREE_TEXT_SLOTS:
+    complaint = slots.get("chief_complaint")
+    if isinstance(complaint, str) and complaint != UNKNOWN:
+        concepts |= findings.present(complaint, age)
+    for name in BACKGROUND_SLOTS:
         value = slots.get(name)
         if isinstance(value, list):
             value = ", ".join(value)
         if isinstance(value, str) and value != UNKNOWN:
-            concepts |= findings.present(value, age)
+            concepts |= findings.background(value, age)
     if extra_text:
         concepts |= findings.present(extra_text, age)
     if slots.get("pregnant") is True:

@@ -7,10 +7,15 @@ in doubt we keep the finding that could raise the level.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from actions.triage import context, semantic, vitals
-from actions.triage.lexicon import Mention, normalise, phrase_mentions
+from actions.triage.lexicon import Mention, by_name, normalise, phrase_mentions
+
+# An answer about one's conditions or medicines that says something is happening now is read as a symptom too.
+HAPPENING_NOW = re.compile(r"\b(?:now|right now|today|tonight|currently|at the moment|this (?:morning|afternoon|evening)"
+                           r"|just (?:started|now|had)|started|keeps?|can't|cannot|since (?:this|last|yesterday))\b")
 
 
 @lru_cache(maxsize=2048)
@@ -36,3 +41,14 @@ def exact_mentions(text: str, age: float | None = None) -> list[Mention]:
 
 def present(text: str, age: float | None = None) -> set[str]:
     return {name for name, is_present in extract(text, age).items() if is_present}
+
+
+def background(text: str, age: float | None = None) -> set[str]:
+    """What an answer to "any conditions?" or "any medicines?" tells: the patient's background. A symptom's
+    name there ("stroke", "EpiPen", "migraine") is history, not a finding today, unless the answer says it is
+    happening now; the red-flag check of the same message reads it the same way."""
+    found = present(text, age)
+    if HAPPENING_NOW.search(normalise(text)):
+        return found
+    concepts = by_name()
+    return {name for name in found if name in concepts and concepts[name].background}
