@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 # Portable CPU build of llama.cpp; pip caches the wheel so this compiles once per machine.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_BLAS=OFF
 
-.PHONY: setup browser screenshots run run-scaled test bench bench-load fault-test eval-triage eval-knowledge eval-privacy index lint model clean
+.PHONY: setup browser screenshots run run-scaled test fuzz bench bench-load fault-test eval-triage eval-knowledge eval-privacy index lint model clean
 
 SECOND_OPINION := var/models/second_opinion.json
 QTYPE_MODEL := var/models/question_types.json
@@ -71,6 +71,10 @@ run-scaled: setup
 
 test: setup
 	$(PY) -m pytest
+
+# atheris over the parsers of outside text, FUZZ_SECONDS (30) per target; not part of `make test`.
+fuzz: setup
+	$(PY) -m scripts.fuzz
 
 bench: setup
 	$(PY) -m scripts.bench

@@ -7,14 +7,15 @@ once per worker.
 """
 
 import logging
+import os
 import sys
 import threading
 
 from gunicorn.app.base import BaseApplication
 from waitress import serve
 
-from channels.app import create_app
-from channels.privacy.logging import ScrubbingFormatter
+from channels.app import RequestFields, create_app
+from channels.privacy.logging import JsonFormatter, ScrubbingFormatter
 from channels.settings import Settings
 from nursing import alerts, db, vault
 
@@ -46,9 +47,17 @@ def _fresh_connections(_server, _worker) -> None:
     db.engine().dispose(close=False)
 
 
+def log_formatter() -> logging.Formatter:
+    """LOG_FORMAT=json (the default): one JSON object a line, with the request's id; text: the classic line."""
+    if os.environ.get("LOG_FORMAT", "json").lower() == "text":
+        return ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    return JsonFormatter()
+
+
 def configure_logging() -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(log_formatter())
+    handler.addFilter(RequestFields())
     logging.basicConfig(level=logging.INFO, handlers=[handler])
     logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
 

@@ -252,6 +252,8 @@ def document() -> dict:
                     "application/x-www-form-urlencoded": {"schema": _ref(SmsWebhook)}}},
                 "responses": {"200": {"description": "TwiML messages",
                                       "content": {"application/xml": {"schema": {"type": "string"}}}},
+                              "403": {"description": "Missing or wrong X-Twilio-Signature",
+                                      "content": {"text/plain": {"schema": {"type": "string"}}}},
                               **_errors(400, 413)},
             }},
             "/fhir/Questionnaire/careline-intake": {"get": {
