@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from channels.errors import ApiError
+from sqlalchemy.exc import DBAPIError
+
+from channels.errors import ApiError, ServiceDown
 from channels.metrics import STAGE_SECONDS
 from channels.privacy import edge, rights
 from channels.rasa_client import RasaClient
@@ -50,13 +52,21 @@ def take_turn(rasa: RasaClient, conversation_id: str, text: str, channel: str = 
     asked = state_from_tracker(before)["requested_slot"]
     with STAGE_SECONDS.labels("scrub").time():
         scrubbed = edge.prepare(conversation_id, text, asked)
-    return send_turn(rasa, conversation_id, scrubbed, channel)
+    return send_turn(rasa, conversation_id, scrubbed, channel, before)
 
 
-def send_turn(rasa: RasaClient, conversation_id: str, message: str, channel: str) -> Turn:
-    """One Rasa turn with an already scrubbed message (or a payload such as an upload's), and what it showed."""
+def send_turn(rasa: RasaClient, conversation_id: str, message: str, channel: str, before: dict | None = None) -> Turn:
+    """One Rasa turn with an already scrubbed message (or a payload such as an upload's), and what it showed.
+
+    `before` is the tracker before the turn (read here when not given). A turn after which the tracker store's
+    latest message is still the one before was not stored: Rasa answers 200 even when its save fails (it keeps
+    the turn in memory), so the patient is told to send it again rather than shown a reply nobody kept.
+    """
+    before = rasa.tracker(conversation_id) if before is None else before
     replies = rasa.send(conversation_id, message, channel)
     tracker = rasa.tracker(conversation_id)
+    if _latest_message_id(tracker) == _latest_message_id(before):
+        raise ServiceDown("tracker_store")
     return Turn(messages=[_message(r) for r in replies if r.get("text") or r.get("buttons")],
                 state=state_from_tracker(tracker))
 
@@ -70,17 +80,25 @@ def state_from_tracker(tracker: dict) -> dict:
         "escalation": _current(slots.get("escalation")),
     }
     answer = slots.get("answer")
-    latest = (tracker.get("latest_message") or {}).get("message_id")
+    latest = _latest_message_id(tracker)
     if answer and answer.get("message_id") == latest:
         state["answer"] = {"citations": answer.get("citations", []), "grounded": bool(answer.get("grounded"))}
     return state
 
 
+def _latest_message_id(tracker: dict) -> str | None:
+    return (tracker.get("latest_message") or {}).get("message_id")
+
+
 def _current(escalation: dict | None) -> dict | None:
-    """The escalation as the nurses have left it (the slot holds its state when it was created)."""
+    """The escalation as the nurses have left it (the slot holds its state when it was created, shown when the
+    database cannot be read: the turn is taken by then, and a 503 would have the patient send it twice)."""
     if not escalation:
         return None
-    row = escalations.get(escalation["id"])
+    try:
+        row = escalations.get(escalation["id"])
+    except DBAPIError:
+        row = None
     return {"id": escalation["id"], "priority": row.priority if row else escalation["priority"],
             "status": row.status if row else escalation["status"]}
 

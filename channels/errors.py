@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,15 @@ def register(app: Flask) -> None:
     def _http_error(err: HTTPException):
         code = (err.name or "error").lower().replace(" ", "_")
         return error_response(err.code or 500, code, err.description or err.name)
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(err: DBAPIError):
+        """A database session ended under the request (a failover, a restart): nothing was done, send it again."""
+        if not err.connection_invalidated:
+            return _unexpected(err)
+        log.warning("database connection lost during a request")
+        down = ServiceDown("database")
+        return error_response(down.status, down.code, down.message)
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):

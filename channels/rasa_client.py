@@ -35,6 +35,11 @@ class RasaClient:
 
         Only a message that never reached a server is sent to the next one; one that reached Rasa and then
         failed (a timeout, an error) may have been taken, so it is ServiceDown and the patient sends it again.
+        An empty reply from a server whose action server no longer answers means that the action server died
+        during the turn: Rasa dropped the actions' events and answered as if all were well (the message stored,
+        no reply). That is ServiceDown too, and the message sent again is the one that gets its reply. (A reply
+        with messages is kept even then: its turn ran, and its message sent again would answer the next question.
+        Rasa's own undo, `rewind`, is no help: inside a form it reverts two turns.)
         """
         down = ServiceDown("rasa")
         for instance in self._instances(sender):
@@ -46,11 +51,15 @@ class RasaClient:
                                        json={"sender": sender, "message": text, "metadata": {"channel": channel}},
                                        timeout=self.settings.rasa_timeout_s)
                 reply.raise_for_status()
-                return reply.json()
             except requests.ConnectionError:
                 down = ServiceDown("rasa")
             except requests.RequestException as err:
                 raise ServiceDown("rasa") from err
+            else:
+                replies = reply.json()
+                if not replies and not self._answers(f"{instance.actions_url}/health"):
+                    raise ServiceDown("actions")
+                return replies
         raise down
 
     def tracker(self, sender: str) -> dict:

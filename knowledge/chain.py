@@ -1,7 +1,8 @@
 """The answer chain (LangChain LCEL), top to bottom as the data flows:
 
 refuse? -> retrieve -> enough evidence? -> answers the kind of question asked? -> the section's
-sentences that answer it -> plain enough? else rephrase (llama.cpp) -> guard -> format with citations.
+sentences that answer it -> plain enough? else rephrase (llama.cpp, within its time budget and circuit
+breaker; without it, the sentences are quoted) -> guard -> format with citations.
 
 The model is small and will copy or invent; the guard decides what is shown: a
 rephrasing is shown only when every sentence of it is supported, else the chosen
@@ -49,11 +50,13 @@ class Answer:
         return {"citations": self.citations, "grounded": self.grounded}
 
 
-def build_chain(retriever: Retriever, settings: KnowledgeSettings, ready: Callable[[], bool]) -> Runnable:
+def build_chain(retriever: Retriever, settings: KnowledgeSettings, ready: Callable[[], bool],
+                breaker: llm.CircuitBreaker) -> Runnable:
     """`ready` says whether the store holds a complete ingestion; a fragment is never answered from.
 
     The model only rephrases the chosen sentences, and only when they read above PLAIN_GRADE;
     its words are shown only when the guard accepts every sentence (issue 11, items 2 and 5).
+    `breaker` guards the model (knowledge/llm.py): a failing or slow model gives the extractive answer.
     """
 
     def refuse(state: dict) -> dict:
@@ -69,8 +72,12 @@ def build_chain(retriever: Retriever, settings: KnowledgeSettings, ready: Callab
                 and grade(state["hits"][0].text) > PLAIN_GRADE)
 
     def rephrase(state: dict) -> dict:
+        """Without a draft (the model failed, ran out of time, or its breaker is open) the sentences are quoted."""
         top = state["hits"][0].text
-        draft = llm.complete(settings, PROMPT.format(source=top, question=state["question"]))
+        try:
+            draft = breaker.call(lambda: llm.complete(settings, PROMPT.format(source=top, question=state["question"])))
+        except llm.Unavailable:
+            return state
         return {**state, "checked": guard.check(draft, [top])}
 
     def answer(state: dict) -> Answer:
@@ -143,7 +150,8 @@ class Answerer:
         self.settings = settings or KnowledgeSettings()
         self.retriever = Retriever(self.settings)
         self.library = Library(self.settings, self.retriever.reload)
-        self.chain = build_chain(self.retriever, self.settings, self.library.ready)
+        self.llm_breaker = llm.CircuitBreaker.for_llm(self.settings)
+        self.chain = build_chain(self.retriever, self.settings, self.library.ready, self.llm_breaker)
 
     def warm(self) -> None:
         if self.library.ready():

@@ -38,6 +38,12 @@ class KnowledgeSettings:
     # The packaged 270M model repeats its instructions instead of rephrasing (docs/knowledge.md, "Speed"),
     # so by default only a model the deployer configures is asked to rephrase.
     llm_rephrase: bool = field(default_factory=lambda: _env("LLM_REPHRASE", "1" if _env("LLM_MODEL_PATH", "") else "0") == "1")
+    # A time budget per rephrasing, and a circuit breaker: after this many failures or overruns within the window,
+    # the model is not asked for the cool-down and patients get the document's sentences (knowledge/llm.py).
+    llm_timeout_s: float = field(default_factory=lambda: float(_env("LLM_TIMEOUT_S", "8")))
+    llm_breaker_failures: int = field(default_factory=lambda: int(_env("LLM_BREAKER_FAILURES", "3")))
+    llm_breaker_window_s: float = field(default_factory=lambda: float(_env("LLM_BREAKER_WINDOW_S", "60")))
+    llm_breaker_cool_down_s: float = field(default_factory=lambda: float(_env("LLM_BREAKER_COOL_DOWN_S", "120")))
     ingest_batch_files: int = field(default_factory=lambda: int(_env("CARELINE_INGEST_BATCH_FILES", "200")))
 
     @property

@@ -30,6 +30,10 @@ class Settings:
     twilio_account_sid: str = field(default_factory=lambda: _env("TWILIO_ACCOUNT_SID", "AC" + "0" * 32))
     twilio_from_number: str = field(default_factory=lambda: _env("TWILIO_FROM_NUMBER", "+15550000000"))
     twilio_api_base_url: str = field(default_factory=lambda: _env("TWILIO_API_BASE_URL", "https://api.twilio.com"))
+    # Each request to Twilio's API: its time limit, and how many times a send refused with a 5xx or a failed
+    # connection (so not sent) is tried again, after 0.5 s, then 1 s, ... (nursing/sms.py).
+    twilio_timeout_s: float = field(default_factory=lambda: float(_env("TWILIO_TIMEOUT_S", "10")))
+    twilio_retries: int = field(default_factory=lambda: int(_env("TWILIO_RETRIES", "2")))
     on_call_numbers: tuple[str, ...] = field(default_factory=lambda: _numbers(_env("ON_CALL_NUMBERS")))
     public_base_url: str = field(default_factory=lambda: _env("PUBLIC_BASE_URL"))
     fhir_server_url: str = field(default_factory=lambda: _env("FHIR_SERVER_URL"))

@@ -4,9 +4,10 @@ Patients play whole conversations (scripts/bench_load.py) without pause while, i
 (SIGKILL) and restarted, one action server likewise, PostgreSQL's sessions of this stack are terminated, and Redis
 is paused. A patient sends a message again after a 503 or a refused connection (a bounded number of times, with
 backoff), as the gateway's 503 asks. Afterwards every conversation is read back from the PostgreSQL tracker store
-(each message once, in the order sent, followed by a bot reply) and from CareLine's escalations table (each
-escalation a patient was told of exists, one per conversation). Prints a table per fault; exits non-zero when
-anything was lost or duplicated.
+(each message once, in the order sent, followed by a bot reply; a message stored without its reply because its
+action server died during the turn, refused with a 503 and stored again by the retry, counts once) and from
+CareLine's escalations table (each escalation a patient was told of exists, one per conversation). Prints a table
+per fault; exits non-zero when anything was lost or duplicated.
 
 Redis is not stopped (it is the machine's, shared with other runs): `CLIENT PAUSE` blocks every client of that Redis
 for FAULT_TEST_REDIS_PAUSE_MS, this stack's and anyone else's. PostgreSQL's sessions are picked by application
@@ -157,6 +158,17 @@ def tracker_events(stack: ScaledStack, conversation_id: str) -> list[tuple[str, 
     return events
 
 
+def carried_by_retries(events: list[tuple[str, str]], requests: list[Request]) -> list[tuple[str, str]]:
+    """The events without a stored message that got no reply because its action server died during the turn:
+    Rasa stores the message and answers 200 without the actions' replies, the gateway answered 503
+    (channels/rasa_client.py), and the same message sent again, stored next, got the reply. That retry carries
+    the message: the first copy is neither lost nor a duplicate. Only a message whose request met an error counts."""
+    refused = {r.text for r in requests if r.errors}
+    return [event for position, event in enumerate(events)
+            if not (event[0] == "user" and as_sent(event[1], requests) in refused
+                    and events[position + 1:position + 2] == [event])]
+
+
 def escalation_rows(stack: ScaledStack) -> dict[str, list[str]]:
     engine = create_engine(stack.scaled.database_url)
     with engine.connect() as connection:
@@ -171,6 +183,7 @@ def escalation_rows(stack: ScaledStack) -> dict[str, list[str]]:
 def tracker_issues(requests: list[Request], events: list[tuple[str, str]]) -> list[Issue]:
     """The answered messages, each once and in order in the tracker, each followed by a bot reply."""
     answered = [r for r in requests if r.ok]
+    events = carried_by_retries(events, requests)
     users = [as_sent(said, requests) for kind, said in events if kind == "user"]
     issues = [Issue(r, "lost", f"no reply after {r.attempts} attempts ({', '.join(r.errors)})")
               for r in requests if not r.ok]

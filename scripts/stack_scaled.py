@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from channels.settings import Settings as GatewaySettings
 from knowledge.ingest import complete_ingestion
 from knowledge.settings import KnowledgeSettings
 from nursing import db
@@ -53,6 +54,14 @@ class ScaledSettings:
     chroma_url: str = field(default_factory=lambda: _env("CHROMA_URL", "http://127.0.0.1:8300"))
     instances: int = field(default_factory=lambda: int(_env("RASA_INSTANCES", "2")))
     gateway_workers: int = field(default_factory=lambda: int(_env("GATEWAY_WORKERS", "3")))
+    # Rasa's own variable: how long a conversation's lock outlives a Rasa server killed mid-turn. Above the slowest
+    # turn (or a turn could start before the one ahead of it ends), below the gateway's RASA_TIMEOUT_S (or the
+    # gateway gives up on the other server while it waits out the lock).
+    ticket_lock_lifetime_s: int = field(default_factory=lambda: int(_env("TICKET_LOCK_LIFETIME", "20")))
+
+    def __post_init__(self):
+        if self.ticket_lock_lifetime_s >= GatewaySettings().rasa_timeout_s:
+            raise ValueError("TICKET_LOCK_LIFETIME must be shorter than RASA_TIMEOUT_S")
 
 
 @dataclass
@@ -80,7 +89,7 @@ class ScaledStack(Stack):
             "DATABASE_URL": scaled.database_url, "CARELINE_TRACKER_URL": scaled.tracker_url,
             "RATE_LIMIT_STORAGE_URI": scaled.rate_limit_storage_uri, "SHARED_STATE_URL": scaled.shared_state_url,
             "CHROMA_URL": scaled.chroma_url, "CARELINE_CORPUS_DIR": str(self.corpus_dir),
-            "GATEWAY_WORKERS": str(scaled.gateway_workers),
+            "GATEWAY_WORKERS": str(scaled.gateway_workers), "TICKET_LOCK_LIFETIME": str(scaled.ticket_lock_lifetime_s),
             "RASA_URLS": ",".join(self.rasa_urls), "ACTIONS_URLS": ",".join(self.actions_urls),
             **tracker_store_env(scaled.tracker_url), **lock_store_env(scaled.lock_store_url),
             **self.extra_env,

@@ -27,6 +27,7 @@ class FakeTwilio:
         self.sent: list[dict] = []
         self.media: dict[str, Media] = {}
         self.media_requests: list[dict] = []  # every media GET: its path and whether its basic auth was right
+        self.refusals: list[int] = []  # statuses the next message POSTs get instead of being sent, one each
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -35,6 +36,9 @@ class FakeTwilio:
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
                 if not self.path.endswith("/Messages.json"):
                     self._reply(404, {"code": 20404, "message": "not found"})
+                    return
+                if outer.refusals:
+                    self._reply(outer.refusals.pop(0), {"code": 20500, "message": "Service unavailable"})
                     return
                 sid = "SM" + uuid.uuid4().hex
                 outer.sent.append({**form, "sid": sid, "path": self.path})

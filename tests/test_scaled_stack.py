@@ -13,6 +13,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from channels.rasa_client import instance_order
+from scripts.fault_test import terminate_sessions
 from scripts.stack_scaled import POSTGRES, ScaledSettings, ScaledStack
 from tests.conftest import FIXTURE_DOCS, ON_CALL, TWILIO_TOKEN, _conversation, all_text, bearer
 from tests.test_sms import messages, new_phone, signed_form
@@ -66,7 +67,8 @@ def scaled(tmp_path_factory, fake_twilio, schemas):
     _flush_redis()
     stack = ScaledStack(data_dir=tmp_path_factory.mktemp("careline-scaled"), scaled=settings, corpus_dir=FIXTURE_DOCS,
                         extra_env={"ON_CALL_NUMBERS": ON_CALL, "TWILIO_API_BASE_URL": fake_twilio.url,
-                                   "TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "CHAT_RATE_PER_MINUTE": str(CHAT_RATE)},
+                                   "TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "CHAT_RATE_PER_MINUTE": str(CHAT_RATE),
+                                   "PGAPPNAME": schemas["app"]},
                         **PORTS)
     try:
         stack.start()
@@ -144,6 +146,17 @@ def test_forget_me_erases_the_conversation_from_the_postgresql_tracker_store(cha
     assert "Reply \"yes, forget me\"" in all_text(chat("forget me"))
     assert "erased" in all_text(chat("yes, forget me"))
     assert tracker_events(scaled, chat.conversation_id) == []
+
+
+def test_a_turn_after_the_database_ended_every_session_of_the_stack_is_stored(chat, scaled):
+    """Rasa's pooled connections are checked before use (bot/tracker_store.py): the turn is not kept in Rasa's
+    memory while the patient is told all is well."""
+    chat("hi")
+    terminate_sessions(scaled)
+    chat("yes")
+    events = tracker_events(scaled, chat.conversation_id)
+    assert [said for kind, said in events if kind == "user"] == ["hi", "yes"]
+    assert events[-1][0] == "bot"
 
 
 def test_sms_numbered_options_work_whichever_worker_takes_the_answer(scaled):
