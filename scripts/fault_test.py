@@ -149,6 +149,7 @@ def conversations(log: list[Request]) -> dict[str | None, list[Request]]:
 
 
 def tracker_events(stack: ScaledStack, conversation_id: str) -> list[tuple[str, str]]:
+    """The conversation's user and bot events in the PostgreSQL tracker store, in stored order, with their text."""
     engine = create_engine(stack.scaled.tracker_url)
     with engine.connect() as connection:
         rows = connection.execute(text("select type_name, data::json->>'text' from events where sender_id = :id "

@@ -13,7 +13,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from channels.rasa_client import instance_order
-from scripts.fault_test import terminate_sessions
+from scripts.fault_test import terminate_sessions, tracker_events
 from scripts.stack_scaled import POSTGRES, ScaledSettings, ScaledStack
 from tests.conftest import FIXTURE_DOCS, ON_CALL, TWILIO_TOKEN, _conversation, all_text, bearer
 from tests.test_sms import messages, new_phone, signed_form
@@ -88,15 +88,6 @@ def chat(scaled):
     return _conversation(GatewayClient(scaled.gateway_url), answer_red_flags="no")
 
 
-def tracker_events(stack: ScaledStack, conversation_id: str) -> list[tuple[str, str]]:
-    """The conversation's user and bot events in the PostgreSQL tracker store, in stored order, with their text."""
-    engine = create_engine(stack.scaled.tracker_url)
-    with engine.connect() as connection:
-        rows = connection.execute(text("select type_name, data::json->>'text' from events where sender_id = :id "
-                                       "and type_name in ('user', 'bot') order by id"), {"id": conversation_id})
-        events = [(kind, said or "") for kind, said in rows]
-    engine.dispose()
-    return events
 
 
 def test_health_reports_every_rasa_and_action_server(scaled):
