@@ -33,25 +33,21 @@ class ReconnectingSQLTrackerStore(SQLTrackerStore):
         built.dispose()
 
     async def retrieve(self, sender_id):
-        try:
-            return await super().retrieve(sender_id)
-        except DBAPIError as err:
-            _raise_unless_disconnected(err)
-            return await super().retrieve(sender_id)
+        return await _once_more_if_disconnected(super().retrieve, sender_id)
 
     async def retrieve_full_tracker(self, conversation_id):
-        try:
-            return await super().retrieve_full_tracker(conversation_id)
-        except DBAPIError as err:
-            _raise_unless_disconnected(err)
-            return await super().retrieve_full_tracker(conversation_id)
+        return await _once_more_if_disconnected(super().retrieve_full_tracker, conversation_id)
 
     async def save(self, tracker) -> None:
-        try:
-            await super().save(tracker)
-        except DBAPIError as err:
-            _raise_unless_disconnected(err)
-            await super().save(tracker)
+        await _once_more_if_disconnected(super().save, tracker)
+
+
+async def _once_more_if_disconnected(call, argument):
+    try:
+        return await call(argument)
+    except DBAPIError as err:
+        _raise_unless_disconnected(err)
+        return await call(argument)
 
 
 def _raise_unless_disconnected(err: DBAPIError) -> None:

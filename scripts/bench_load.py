@@ -36,7 +36,7 @@ from scripts.bench import MEASURED, WARM_UP, percentile, rss_mib
 from scripts.model import ROOT
 from scripts.simulated_patient import MAX_TURNS, Conversation, answer
 from scripts.stack import Stack
-from scripts.stack_scaled import POSTGRES, ScaledSettings, ScaledStack
+from scripts.stack_scaled import POSTGRES, ScaledSettings, ScaledStack, env
 
 FIXTURE_CORPUS = ROOT / "tests" / "fixtures" / "knowledge"
 REDIS = "redis://127.0.0.1:6379"
@@ -54,20 +54,16 @@ QUESTIONS = ("what are the treatments for high blood pressure?", "what are blood
              "how should I wash my hands?", "when is the clinic open?")
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(name, default)
-
-
 @dataclass(frozen=True)
 class LoadSettings:
     """The bench's bounds; small defaults that finish in a few minutes per stack on 2 cores."""
 
     steps: tuple[int, ...] = field(default_factory=lambda: tuple(
-        int(n) for n in _env("BENCH_LOAD_STEPS", "1,2,4,8,16").split(",")))
-    conversations: int = field(default_factory=lambda: int(_env("BENCH_LOAD_CONVERSATIONS", "12")))
-    step_s: float = field(default_factory=lambda: float(_env("BENCH_LOAD_STEP_S", "90")))
-    port: int = field(default_factory=lambda: int(_env("BENCH_LOAD_PORT", "28000")))
-    corpus: str = field(default_factory=lambda: _env("BENCH_LOAD_CORPUS", "fixture"))
+        int(n) for n in env("BENCH_LOAD_STEPS", "1,2,4,8,16").split(",")))
+    conversations: int = field(default_factory=lambda: int(env("BENCH_LOAD_CONVERSATIONS", "12")))
+    step_s: float = field(default_factory=lambda: float(env("BENCH_LOAD_STEP_S", "90")))
+    port: int = field(default_factory=lambda: int(env("BENCH_LOAD_PORT", "28000")))
+    corpus: str = field(default_factory=lambda: env("BENCH_LOAD_CORPUS", "fixture"))
 
     def conversations_at(self, concurrency: int) -> int:
         """At least two conversations per slot, so every slot starts a conversation while others are mid-way."""

@@ -29,25 +29,21 @@ import redis
 from sqlalchemy import create_engine, text
 
 from scripts.bench_load import REDIS, LoadSettings, Request, play, running, warm_up
-from scripts.stack_scaled import POSTGRES, ScaledStack
+from scripts.stack_scaled import POSTGRES, ScaledStack, env
 
 PLACEHOLDER = re.compile(r"<[A-Z_]+>")
 NO_FAULT = "none (before, between and after the faults)"
 NURSE_LEVELS = ("emergency", "urgent")
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(name, default)
-
-
 @dataclass(frozen=True)
 class FaultSettings:
-    concurrency: int = field(default_factory=lambda: int(_env("FAULT_TEST_CONCURRENCY", "4")))
-    retries: int = field(default_factory=lambda: int(_env("FAULT_TEST_RETRIES", "5")))
-    down_s: float = field(default_factory=lambda: float(_env("FAULT_TEST_DOWN_S", "5")))
-    settle_s: float = field(default_factory=lambda: float(_env("FAULT_TEST_SETTLE_S", "15")))
-    redis_pause_ms: int = field(default_factory=lambda: int(_env("FAULT_TEST_REDIS_PAUSE_MS", "3000")))
-    port: int = field(default_factory=lambda: int(_env("FAULT_TEST_PORT", "28300")))
+    concurrency: int = field(default_factory=lambda: int(env("FAULT_TEST_CONCURRENCY", "4")))
+    retries: int = field(default_factory=lambda: int(env("FAULT_TEST_RETRIES", "5")))
+    down_s: float = field(default_factory=lambda: float(env("FAULT_TEST_DOWN_S", "5")))
+    settle_s: float = field(default_factory=lambda: float(env("FAULT_TEST_SETTLE_S", "15")))
+    redis_pause_ms: int = field(default_factory=lambda: int(env("FAULT_TEST_REDIS_PAUSE_MS", "3000")))
+    port: int = field(default_factory=lambda: int(env("FAULT_TEST_PORT", "28300")))
 
 
 @dataclass

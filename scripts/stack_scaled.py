@@ -35,7 +35,8 @@ SEARCH_PATH = re.compile(r"-csearch_path=(\w+)")
 START_TIMEOUT_S = 420  # two action servers and two Rasa servers load their models side by side on two cores
 
 
-def _env(name: str, default: str) -> str:
+def env(name: str, default: str) -> str:
+    """A setting of the scaled stack and the scripts that drive it (bench-load, fault-test)."""
     return os.environ.get(name, default)
 
 
@@ -43,21 +44,21 @@ def _env(name: str, default: str) -> str:
 class ScaledSettings:
     """Where each shared part lives; the defaults use this machine's PostgreSQL (database `test`) and Redis."""
 
-    database_url: str = field(default_factory=lambda: _env(
+    database_url: str = field(default_factory=lambda: env(
         "DATABASE_URL", f"{POSTGRES}?options=-csearch_path%3Dcareline"))
-    tracker_url: str = field(default_factory=lambda: _env(
+    tracker_url: str = field(default_factory=lambda: env(
         "CARELINE_TRACKER_URL", f"{POSTGRES}?options=-csearch_path%3Dcareline_tracker"))
-    lock_store_url: str = field(default_factory=lambda: _env("RASA_LOCK_STORE_URL", "redis://127.0.0.1:6379/3"))
-    rate_limit_storage_uri: str = field(default_factory=lambda: _env("RATE_LIMIT_STORAGE_URI",
+    lock_store_url: str = field(default_factory=lambda: env("RASA_LOCK_STORE_URL", "redis://127.0.0.1:6379/3"))
+    rate_limit_storage_uri: str = field(default_factory=lambda: env("RATE_LIMIT_STORAGE_URI",
                                                                      "redis://127.0.0.1:6379/1"))
-    shared_state_url: str = field(default_factory=lambda: _env("SHARED_STATE_URL", "redis://127.0.0.1:6379/2"))
-    chroma_url: str = field(default_factory=lambda: _env("CHROMA_URL", "http://127.0.0.1:8300"))
-    instances: int = field(default_factory=lambda: int(_env("RASA_INSTANCES", "2")))
-    gateway_workers: int = field(default_factory=lambda: int(_env("GATEWAY_WORKERS", "3")))
+    shared_state_url: str = field(default_factory=lambda: env("SHARED_STATE_URL", "redis://127.0.0.1:6379/2"))
+    chroma_url: str = field(default_factory=lambda: env("CHROMA_URL", "http://127.0.0.1:8300"))
+    instances: int = field(default_factory=lambda: int(env("RASA_INSTANCES", "2")))
+    gateway_workers: int = field(default_factory=lambda: int(env("GATEWAY_WORKERS", "3")))
     # Rasa's own variable: how long a conversation's lock outlives a Rasa server killed mid-turn. Above the slowest
     # turn (or a turn could start before the one ahead of it ends), below the gateway's RASA_TIMEOUT_S (or the
     # gateway gives up on the other server while it waits out the lock).
-    ticket_lock_lifetime_s: int = field(default_factory=lambda: int(_env("TICKET_LOCK_LIFETIME", "20")))
+    ticket_lock_lifetime_s: int = field(default_factory=lambda: int(env("TICKET_LOCK_LIFETIME", "20")))
 
     def __post_init__(self):
         if self.ticket_lock_lifetime_s >= GatewaySettings().rasa_timeout_s:
@@ -166,8 +167,8 @@ def _port(url: str) -> int:
 
 
 def main() -> int:
-    stack = ScaledStack(host=_env("HOST", "127.0.0.1"), gateway_port=int(_env("PORT", "8000")),
-                        rasa_port=int(_env("RASA_PORT", "5005")), actions_port=int(_env("ACTIONS_PORT", "5055")),
+    stack = ScaledStack(host=env("HOST", "127.0.0.1"), gateway_port=int(env("PORT", "8000")),
+                        rasa_port=int(env("RASA_PORT", "5005")), actions_port=int(env("ACTIONS_PORT", "5055")),
                         data_dir=NursingSettings().data_dir / "scaled")
     print(f"starting scaled CareLine (Chroma, {stack.scaled.instances} action servers, {stack.scaled.instances} "
           f"Rasa servers, gateway with {stack.scaled.gateway_workers} workers) ...", flush=True)
