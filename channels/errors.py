@@ -20,6 +20,8 @@ class ApiError(Exception):
 
 
 class ServiceDown(ApiError):
+    counted = False  # in careline_service_down_total (channels.metrics.count_outage)
+
     def __init__(self, part: str):
         super().__init__(
             503, "service_unavailable",
@@ -33,9 +35,19 @@ def error_response(status: int, code: str, message: str):
     return jsonify({"error": {"code": code, "message": message}}), status
 
 
+def _count(down: ServiceDown) -> None:
+    """Every 503 of a part down is counted, also those raised outside the Rasa client (a turn the tracker store did
+    not keep, the database); imported here because channels.metrics imports this module."""
+    from channels.metrics import count_outage
+
+    count_outage(down)
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError):
+        if isinstance(err, ServiceDown):
+            _count(err)
         return error_response(err.status, err.code, err.message)
 
     @app.errorhandler(HTTPException)
@@ -50,6 +62,7 @@ def register(app: Flask) -> None:
             return _unexpected(err)
         log.warning("database connection lost during a request")
         down = ServiceDown("database")
+        _count(down)
         return error_response(down.status, down.code, down.message)
 
     @app.errorhandler(Exception)

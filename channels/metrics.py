@@ -2,8 +2,10 @@
 
 What the gateway can see: turns per channel, the time of each stage it runs (the Rasa turn, the tracker reads,
 the whole chat or SMS request), the triage levels and escalations that turns produce (read from the
-conversation's slots before and after the turn), and responses by status. One process only: under gunicorn each
-worker counts its own (prometheus_client's multiprocess mode is not set up yet, see README).
+conversation's slots before and after the turn), responses by status, and turns refused because a part was down.
+Under gunicorn (GATEWAY_WORKERS > 1) prometheus_client's multiprocess mode: each worker writes its counts to files in
+PROMETHEUS_MULTIPROC_DIR (set by channels.__main__ before this module is imported), and whichever worker answers
+/metrics sums every worker's; one process (`make run`) serves its own registry.
 No label carries a conversation id, a phone number or text.
 """
 
@@ -15,7 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, Response, g, request
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 
 from channels.errors import ServiceDown
 from channels.rasa_client import RasaClient
@@ -99,16 +102,35 @@ def _counting_outages() -> Iterator[None]:
     try:
         yield
     except ServiceDown as err:
-        SERVICE_DOWN.labels(err.part).inc()
+        count_outage(err)
         raise
 
 
-def metrics() -> Response:
-    return Response(generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST, "Cache-Control": "no-store"})
+def count_outage(err: ServiceDown) -> None:
+    """Once per refusal: where the Rasa client counted it, the error handler that answers the 503 does not."""
+    if not err.counted:
+        SERVICE_DOWN.labels(err.part).inc()
+        err.counted = True
+
+
+def registry(workers: int) -> CollectorRegistry:
+    """Several workers: every worker's counts, read from their files (a new registry, or each would be counted twice
+    with this process's own)."""
+    if workers <= 1:
+        return REGISTRY
+    shared = CollectorRegistry()
+    MultiProcessCollector(shared)  # fails without PROMETHEUS_MULTIPROC_DIR, rather than serve one worker's counts
+    return shared
 
 
 def init_app(app: Flask) -> None:
     """Time every request and serve GET /metrics (register before the rate limiter, so its 429s are timed)."""
+    served = registry(app.config["SETTINGS"].gateway_workers)
+
+    def metrics() -> Response:
+        return Response(generate_latest(served), headers={"Content-Type": CONTENT_TYPE_LATEST,
+                                                          "Cache-Control": "no-store"})
+
     app.before_request(_started)
     app.after_request(_finished)
     app.add_url_rule("/metrics", "metrics", metrics, methods=["GET"])

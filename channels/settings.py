@@ -64,6 +64,10 @@ class Settings:
     # 1: one process under waitress (`make run`); more: gunicorn with that many worker processes.
     gateway_workers: int = field(default_factory=lambda: int(_env("GATEWAY_WORKERS", "1")))
     gateway_threads: int = field(default_factory=lambda: int(_env("GATEWAY_THREADS", "8")))
+    # Under gunicorn the workers' metric files (prometheus_client's own variable); empty: data_dir/prometheus.
+    metrics_dir: str = field(default_factory=lambda: _env("PROMETHEUS_MULTIPROC_DIR", ""))
+    # json: one JSON object a line; text: the classic line (channels.__main__.log_formatter).
+    log_format: str = field(default_factory=lambda: _env("LOG_FORMAT", "json").lower())
 
     def __post_init__(self):
         if len(self.rasa_urls) != len(self.actions_urls):
@@ -79,6 +83,11 @@ class Settings:
     @property
     def data_dir(self) -> Path:
         return self.nursing.data_dir
+
+    @property
+    def prometheus_multiproc_dir(self) -> Path:
+        """Emptied of metric files each time the gateway starts with several workers (channels.__main__)."""
+        return Path(self.metrics_dir) if self.metrics_dir else self.data_dir / "prometheus"
 
     @property
     def twilio_auth_token(self) -> str:

@@ -26,6 +26,8 @@ class KnowledgeSettings:
     data_dir: Path = field(default_factory=lambda: Path(_env("CARELINE_DATA_DIR", str(ROOT / "var"))))
     model_dir: Path = field(default_factory=lambda: Path(_env("CARELINE_MODEL_DIR", str(ROOT / "var" / "models"))))
     chroma_url: str = field(default_factory=lambda: _env("CHROMA_URL", ""))
+    # Every request to a Chroma server (CHROMA_URL): above an ingestion batch's, below the gateway's RASA_TIMEOUT_S.
+    chroma_timeout_s: float = field(default_factory=lambda: float(_env("CHROMA_TIMEOUT_S", "30")))
     collection: str = field(default_factory=lambda: _env("CARELINE_COLLECTION", "careline"))
     embedding_model: str = field(default_factory=lambda: _env("EMBEDDING_MODEL_PATH", "") or _default_embedding_model())
     qtype_model: Path = field(default_factory=lambda: Path(_env(

@@ -6,17 +6,23 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import os
 import socket
 import uuid
 
 import pytest
 import requests
+from gunicorn.config import Config
 from openapi_spec_validator import validate
 from prometheus_client import REGISTRY
+from sqlalchemy.exc import DBAPIError
 
+from channels import api as api_module
+from channels.__main__ import GunicornLogger, log_formatter, share_metrics
 from channels.app import create_app
 from channels.conversation import CONVERSATION_ID
 from channels.openapi import ChatReply, ChatRequest, Error
+from channels.privacy.logging import JsonFormatter, ScrubbingFormatter
 from channels.settings import Settings
 from nursing.settings import Settings as NursingSettings
 
@@ -332,6 +338,62 @@ def test_metrics_name_no_conversation_or_text(api):
     talk(api, conversation_id, ["my name is Zebulon Quartermaine"])
     text = api.get("/metrics").get_data(as_text=True)
     assert conversation_id not in text and "Zebulon" not in text
+
+
+class UnstoredRasa(FakeRasa):
+    """Answers the turn but keeps nothing: Rasa's save failed (its tracker store lost the database)."""
+
+    def post(self, url: str, json=None, timeout=None) -> FakeResponse:
+        return FakeResponse([{"text": "kept in memory only"}])
+
+
+class DownRasa(FakeRasa):
+    def post(self, url: str, json=None, timeout=None) -> FakeResponse:
+        raise requests.ConnectionError("refused")
+
+
+def lost_connection(*_args, **_kwargs):
+    raise DBAPIError("select 1", {}, Exception("server closed the connection"), connection_invalidated=True)
+
+
+@pytest.mark.parametrize("part", ["rasa", "tracker_store", "database"])
+def test_every_service_down_503_is_counted_once(api, fake_app, monkeypatch, part):
+    """The 503s of a part down (the Rasa client's, a turn the tracker store did not keep, the database's) each
+    count once in careline_service_down_total."""
+    if part == "database":
+        monkeypatch.setattr(api_module.conversation_tokens, "issue", lost_connection)
+    else:
+        monkeypatch.setattr(fake_app.extensions["rasa"], "http", DownRasa() if part == "rasa" else UnstoredRasa())
+    before = sample("careline_service_down_total", part=part)
+    response = talk(api, new_id(), ["hello"])[0]
+    assert (response.status_code, response.get_json()["error"]["code"]) == (503, "service_unavailable")
+    assert sample("careline_service_down_total", part=part) == before + 1
+
+
+def test_several_workers_share_their_counts_through_files(tmp_path, monkeypatch):
+    """The folder the workers write to is emptied at start (a restart reports no old counts) and handed to
+    prometheus_client; /metrics of several workers reads it."""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")  # restored after the test: share_metrics sets it
+    (tmp_path / "counter_1234.db").write_bytes(b"old counts")
+    (tmp_path / "notes.txt").write_text("not ours")
+    share_metrics(Settings(metrics_dir=str(tmp_path)))
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+    assert os.environ["PROMETHEUS_MULTIPROC_DIR"] == str(tmp_path)
+    assert Settings().prometheus_multiproc_dir == tmp_path
+    assert Settings(metrics_dir="").prometheus_multiproc_dir == Settings().data_dir / "prometheus"
+
+
+def test_the_log_format_follows_the_settings(monkeypatch):
+    monkeypatch.setenv("LOG_FORMAT", "TEXT")
+    assert Settings().log_format == "text"
+    assert type(log_formatter(Settings())) is ScrubbingFormatter
+    assert isinstance(log_formatter(dataclasses.replace(Settings(), log_format="json")), JsonFormatter)
+
+
+def test_gunicorns_own_lines_go_through_the_gateways_handler():
+    logger = GunicornLogger(Config())
+    assert logger.error_log.handlers == [] and logger.error_log.propagate
+    assert logger.access_log.handlers == []
 
 
 # Against the live gateway (the real HTTP server, Rasa and the action server), as the issue's check does

@@ -3,6 +3,7 @@ Redis, a Chroma server. Real processes on loopback, on ports apart from the ordi
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import uuid
@@ -10,6 +11,7 @@ import uuid
 import pytest
 import redis
 import requests
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, text
 
 from channels.rasa_client import instance_order
@@ -169,6 +171,31 @@ def test_the_rate_limit_counts_across_workers(scaled):
     statuses = [GatewayClient(scaled.gateway_url).post("/api/v1/chat", body).status_code for _ in range(CHAT_RATE + 1)]
     assert 429 not in statuses[:CHAT_RATE]
     assert statuses[CHAT_RATE] == 429
+
+
+def turns_counted(scaled) -> float:
+    """careline_turns_total of every channel, as one /metrics request (a new connection: any worker) reports it."""
+    body = requests.get(f"{scaled.gateway_url}/metrics", headers={"Connection": "close"}, timeout=10).text
+    return sum(sample.value for family in text_string_to_metric_families(body) for sample in family.samples
+               if sample.name == "careline_turns_total")
+
+
+def test_metrics_count_the_turns_of_every_worker(chat, scaled):
+    """prometheus_client's multiprocess mode: whichever worker answers /metrics, it reports all the workers' turns
+    (without it, each worker answered with its own counts)."""
+    before = turns_counted(scaled)
+    texts = ["hi", "yes", "I have a sore throat", "27", "female", "3 days"]
+    chat(*texts)  # a new connection per message: gunicorn spreads them over its 3 workers
+    reports = [turns_counted(scaled) for _ in range(6)]
+    assert all(report >= before + len(texts) for report in reports), (before, reports)
+    assert len(set(reports)) == 1
+
+
+def test_the_gateway_writes_json_lines_only(scaled):
+    """gunicorn's own lines (starting, booting each worker) go through the gateway's JSON formatter too."""
+    lines = [line for line in (scaled.data_dir / "logs" / "gateway.log").read_text().splitlines() if line.strip()]
+    entries = [json.loads(line) for line in lines]  # a plain-text line fails here
+    assert any(entry["logger"] == "gunicorn.error" and "Booting worker" in entry["message"] for entry in entries)
 
 
 def test_a_conversation_whose_rasa_server_is_down_is_carried_on_by_the_other(scaled):
