@@ -270,3 +270,63 @@ def test_an_adrenaline_pen_used_for_a_reaction_is_an_emergency_even_if_better():
 def test_a_mothers_stroke_in_her_seventies_is_not_the_patients_stroke():
     triage = assess("tension headache after work; her mother had a stroke in her seventies", age=45)
     assert triage.level != "emergency"
+
+
+def test_thoughts_others_would_be_better_off_with_no_plan_are_urgent_not_999():
+    triage = assess("sometimes think everyone would be better off without me. i wouldnt do anything, no plan")
+    assert triage.level == "urgent" and "mental_health.thoughts_without_plan" in triage.rule_ids
+
+
+@pytest.mark.parametrize("text", [
+    "everyone would be better off without me. no plan, but I have been saving up my tablets",
+    "he says they'd be better off without him and he's going to take all the tablets he's been saving up",
+    "better off without me, I don't have a plan yet but I tried once before",
+])
+def test_passive_thoughts_with_means_or_an_attempt_stay_an_emergency(text):
+    assert assess(text).level == "emergency"
+
+
+def test_a_cauda_equina_told_by_a_partner_is_an_emergency():
+    text = ("Partner has had a bad back for a week. He can't feel properly when he wipes and he hasn't "
+            "managed a wee since this morning.")
+    assert assess(text).level == "emergency"
+
+
+def test_a_bump_on_the_back_of_the_head_on_warfarin_is_an_emergency():
+    assert assess("81, fell, bump and graze on the back of his head, he's on warfarin", age=81).level == "emergency"
+
+
+def test_drain_stuff_splashed_into_an_eye_is_an_emergency():
+    assert assess("unblocking the sink with that drain stuff and it splashed up into his eye").level == "emergency"
+
+
+@pytest.mark.parametrize("text, rule", [
+    ("period pain again, cramps low down on day 1 of my period like always", "abdominal.period_pain"),
+    ("my daughter has a verruca on her foot with tiny black dots", "skin.verruca"),
+    ("found head lice and nits in my son's hair", "skin.head_lice"),
+    ("clashed heads at football yesterday, small bump, no headache now", "injury.head"),
+])
+def test_common_minor_problems_are_self_care(text, rule):
+    triage = assess(text, age=25)
+    assert triage.level == "self_care" and rule in triage.rule_ids
+
+
+def test_late_period_with_cramps_is_not_period_pain():
+    assert "period_pain" not in extract("my period is late and I have cramps")
+
+
+def test_a_swollen_eyelid_with_a_fever_in_a_child_is_urgent():
+    triage = assess("swollen red upper and lower eyelid since yesterday, temp 38.3", age=6)
+    assert triage.level == "urgent" and "eye.lid_fever" in triage.rule_ids
+
+
+def test_stopping_heavy_drinking_abruptly_is_urgent():
+    assert assess("drinks a litre of vodka a day, stopped abruptly yesterday, shaky and sweaty").level == "urgent"
+
+
+def test_a_split_condom_is_urgent_for_emergency_contraception():
+    assert assess("the condom split last night and I'm not on anything").level == "urgent"
+
+
+def test_a_neck_killing_him_is_not_a_threat_to_kill():
+    assert "homicidal" not in extract("his neck has been 'killing him' since he slept awkwardly")

@@ -103,3 +103,19 @@ def crisis_concepts() -> set[str]:
 
 def crisis_denied_finding() -> str:
     return _spec()["crisis"]["denied_finding"]
+
+
+def passive_thoughts_without_plan(text: str, crisis_mentions: list[Mention]) -> bool:
+    """Every crisis mention that is not denied is a passive thought ("better off without me"), a plan or intent
+    is plainly denied, and, once those denials are set aside, no plan, means or attempt is spoken of."""
+    crisis = _spec()["crisis"]
+    without_denials = re.sub(crisis["plan_denied"], lambda denial: " " * len(denial[0]), text)
+    if without_denials == text or re.search(crisis["denial_does_not_count_when"], without_denials):
+        return False
+    active = [m for m in crisis_mentions if not re.search(crisis["passive_thoughts"], text[m.start:m.end])]
+    return len(active) < len(crisis_mentions) and not any(
+        assert_mentions(without_denials, [m]).get(m.concept) for m in active)
+
+
+def plan_denied_finding() -> str:
+    return _spec()["crisis"]["plan_denied_finding"]

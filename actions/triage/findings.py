@@ -30,6 +30,10 @@ def extract(text: str, age: float | None = None) -> dict[str, bool]:
     if any(found.get(c) is False for c in context.crisis_concepts()) and not any(
             found.get(c) for c in context.crisis_concepts()):
         found[context.crisis_denied_finding()] = True
+    crisis = [m for m in mentions if m.concept in context.crisis_concepts()]
+    if any(found.get(c) for c in context.crisis_concepts()) and context.passive_thoughts_without_plan(text, crisis):
+        found.update(dict.fromkeys(context.crisis_concepts() & found.keys(), False))
+        found[context.plan_denied_finding()] = True
     return found
 
 
