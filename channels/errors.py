@@ -19,6 +19,9 @@ class ApiError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
+RETRY_AFTER_S = 2
+
+
 class ServiceDown(ApiError):
     counted = False  # in careline_service_down_total (channels.metrics.count_outage)
 
@@ -35,19 +38,22 @@ def error_response(status: int, code: str, message: str):
     return jsonify({"error": {"code": code, "message": message}}), status
 
 
-def _count(down: ServiceDown) -> None:
+def _service_down(down: ServiceDown):
     """Every 503 of a part down is counted, also those raised outside the Rasa client (a turn the tracker store did
-    not keep, the database); imported here because channels.metrics imports this module."""
+    not keep, the database), and says when to send the message again (a failover or restart takes seconds);
+    channels.metrics is imported here because it imports this module."""
     from channels.metrics import count_outage
 
     count_outage(down)
+    body, status = error_response(down.status, down.code, down.message)
+    return body, status, {"Retry-After": str(RETRY_AFTER_S)}
 
 
 def register(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError):
         if isinstance(err, ServiceDown):
-            _count(err)
+            return _service_down(err)
         return error_response(err.status, err.code, err.message)
 
     @app.errorhandler(HTTPException)
@@ -61,9 +67,7 @@ def register(app: Flask) -> None:
         if not err.connection_invalidated:
             return _unexpected(err)
         log.warning("database connection lost during a request")
-        down = ServiceDown("database")
-        _count(down)
-        return error_response(down.status, down.code, down.message)
+        return _service_down(ServiceDown("database"))
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):

@@ -173,10 +173,10 @@ def _errors(*statuses: int) -> dict:
             413: "Body, text or picture too large", 415: "Not JSON (a picture: not multipart, or not JPEG, PNG or WebP)",
             422: "The picture is corrupt, truncated or has too many pixels", 429: "Rate limited (see Retry-After)",
             503: "A part of CareLine is down; send it again (the message was not processed)"}
+    wait = {429: "Seconds until the limit resets.", 503: "Seconds to wait before sending it again."}
     out = {str(s): _json(Error, text[s]) for s in statuses}
-    if 429 in statuses:
-        out["429"]["headers"] = {"Retry-After": {"schema": {"type": "integer"},
-                                                 "description": "Seconds until the limit resets."}}
+    for status in wait.keys() & set(statuses):
+        out[str(status)]["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": wait[status]}}
     return out
 
 

@@ -6,6 +6,8 @@ its own words, then whatever `requested_slot` names, or "not sure".
 
 from __future__ import annotations
 
+import time
+
 import requests
 
 from actions import red_flags
@@ -13,6 +15,7 @@ from actions.intake import PARSERS
 from actions.triage.facts import UNKNOWN
 
 MAX_TURNS = 30
+RETRIES = 3
 
 
 def slots_from_vignette(vignette: dict) -> dict:
@@ -46,8 +49,14 @@ class Conversation:
         self.headers: dict[str, str] = {}
 
     def send(self, text: str) -> dict:
+        """A 503 means the turn was not taken (a part was down or busy) and says when to try again; a patient's
+        app retries it, up to RETRIES times."""
         message = {"text": text} if self.id is None else {"conversation_id": self.id, "text": text}
-        reply = self.http.post(self.url, json=message, headers=self.headers, timeout=120)
+        for _ in range(RETRIES):
+            reply = self.http.post(self.url, json=message, headers=self.headers, timeout=120)
+            if reply.status_code != 503:
+                break
+            time.sleep(float(reply.headers.get("Retry-After") or 1))
         reply.raise_for_status()
         body = reply.json()
         if "conversation_token" in body:

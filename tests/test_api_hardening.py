@@ -368,6 +368,7 @@ def test_every_service_down_503_is_counted_once(api, fake_app, monkeypatch, part
     response = talk(api, new_id(), ["hello"])[0]
     assert (response.status_code, response.get_json()["error"]["code"]) == (503, "service_unavailable")
     assert sample("careline_service_down_total", part=part) == before + 1
+    assert int(response.headers["Retry-After"]) > 0
 
 
 def test_several_workers_share_their_counts_through_files(tmp_path, monkeypatch):
