@@ -124,7 +124,7 @@ class ValidateIntakeForm(FormValidationAction):
         """Yes adds the finding (the red-flag check then interrupts); not sure brings in a nurse."""
         concept = red_flags.question_for(slot, tracker.slots).concept
         text = str(value)
-        answer = "not sure" if parsing.is_unsure(text) else parsing.parse_yes_no(text)
+        answer = "not sure" if parsing.is_unsure(text, first_words=True) else parsing.parse_yes_no(text)
         if answer is None:
             reasked = list(tracker.get_slot("reasked") or [])
             if slot not in reasked:

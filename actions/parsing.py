@@ -29,14 +29,22 @@ NONE_ANSWER = re.compile(
 YES = re.compile(r"^\W*(?:yes|yeah|yep|yup|y|sure|ok|okay|i agree|agree|i do|i am|correct|right|definitely|"
                  r"of course|affirmative|absolutely|please|go ahead|/affirm)\b")
 NO = re.compile(r"^\W*(?:no|nope|nah|n|not|i'?m not|i am not|never|negative|i don'?t|i do not|/deny)\b")
+# "bit lightheaded yeah": the yes or no comes last.
+YES_LAST = re.compile(r"\b(?:yes|yeah|yep|yup|i think so|i do|definitely)\W*$")
+NO_LAST = re.compile(r"\b(?:no|nope|nah|not really|i don'?t think so)\W*$")
+# "dunno havent checked, feel a bit hot": an answer that starts by not knowing is not sure, whatever follows.
+UNSURE_FIRST = re.compile(r"^\W*(?:i'?m |i am |i )?(?:not sure|unsure|don'?t know|do not know|dunno|no idea|idk|"
+                          r"not certain|haven'?t checked|have not checked)\b")
 
 
 def clean(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower().replace("\u2019", "'")).strip()
 
 
-def is_unsure(text: str) -> bool:
-    return bool(UNSURE.match(clean(text)))
+def is_unsure(text: str, first_words: bool = False) -> bool:
+    """The whole answer says "not sure"; with first_words, also an answer that starts by saying so."""
+    text = clean(text)
+    return bool(UNSURE.match(text) or (first_words and UNSURE_FIRST.match(text)))
 
 
 def words_to_number(text: str, vague: bool = True) -> float | None:
@@ -112,6 +120,10 @@ def parse_yes_no(text: str) -> bool | None:
     if NO.match(text):
         return False
     if YES.match(text):
+        return True
+    if NO_LAST.search(text):
+        return False
+    if YES_LAST.search(text):
         return True
     return None
 

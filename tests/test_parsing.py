@@ -38,6 +38,7 @@ def test_severity(text, score):
 
 @pytest.mark.parametrize("text, value", [
     ("yes", True), ("yeah", True), ("/affirm", True), ("no", False), ("nope", False), ("I'm not", False),
+    ("bit lightheaded yeah", True), ("feel a bit faint, i think so", True), ("been ok so far, not really", False),
 ])
 def test_yes_no(text, value):
     assert parsing.parse_yes_no(text) is value
@@ -71,3 +72,8 @@ def test_unsure(text):
 ])
 def test_a_narrative_that_says_who_it_is_about_gives_age_and_sex(text, age, sex):
     assert parsing.age_and_sex_in_narrative(text) == (age, sex)
+
+
+@pytest.mark.parametrize("text", ["dunno havent checked, feel a bit hot", "not sure, maybe a little"])
+def test_an_answer_that_starts_by_not_knowing_is_not_sure(text):
+    assert parsing.is_unsure(text, first_words=True) and not parsing.is_unsure(text)

@@ -330,3 +330,23 @@ def test_a_split_condom_is_urgent_for_emergency_contraception():
 
 def test_a_neck_killing_him_is_not_a_threat_to_kill():
     assert "homicidal" not in extract("his neck has been 'killing him' since he slept awkwardly")
+
+
+def test_a_heavy_weight_spreading_to_the_jaw_with_sweating_is_an_emergency_without_the_word_chest():
+    text = "like a heavy weight pressing on the middle of me, all sweaty n clammy n it goes up into my jaw"
+    assert assess(text, age=52).level == "emergency"
+
+
+def test_vomiting_with_really_high_sugar_readings_in_a_diabetic_is_an_emergency():
+    text = "throwing up since this morning, he's diabetic on insulin and his sugar readings are really high"
+    assert assess(text, age=45).level == "emergency"
+
+
+def test_a_few_days_of_low_mood_after_a_break_up_is_self_care_and_weeks_of_it_routine():
+    text = "heartbroken since my girlfriend left, crying a lot, not thinking of hurting myself"
+    assert assess(text, duration=96).level == "self_care"
+    assert assess(text, duration=24 * 30).level == "routine"
+
+
+def test_a_child_limping_without_an_injury_is_urgent():
+    assert assess("he has been limping on his right leg since he woke up, no fall", age=4).level == "urgent"
