@@ -1,7 +1,11 @@
 """Answer a health question from trusted documents (knowledge/), never a diagnosis.
 
-The answering chain loads its models once, in the background when the action
-server starts, and answers one question at a time (llama.cpp is not re-entrant).
+The answering chain loads its models once and answers one question at a time
+(llama.cpp is not re-entrant). When the action server imports this module (before
+it listens), a background thread loads every model a turn needs (warm_up): the
+triage's MiniLM examples and medspaCy pipeline, the second opinion, the answering
+chain (embeddings, Chroma, llama.cpp) and the image model; a part that fails to
+load is logged and left to the turn that needs it, and the server starts anyway.
 """
 
 from __future__ import annotations
@@ -10,11 +14,13 @@ import asyncio
 import logging
 import re
 import threading
+from collections.abc import Callable
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import settings
 from actions.replies import NEXT_STEPS
 from actions.triage import findings
 
@@ -46,15 +52,51 @@ def answerer():
     return _answerer
 
 
-def warm_in_background() -> None:
-    threading.Thread(target=_try_warm, daemon=True).start()
+def _warm_triage() -> None:
+    """The triage's lexicon, MiniLM examples and medspaCy ConText pipeline, through the one door a turn uses."""
+    findings.extract("I have had chest pain and no fever since this morning")
 
 
-def _try_warm() -> None:
-    try:
-        answerer()
-    except Exception:  # the first question will report it; the rest of the bot still works
-        log.exception("could not load the answering models")
+def _warm_second_opinion() -> None:
+    from actions.triage import second_opinion
+
+    second_opinion.opinion("I have had chest pain since this morning")
+
+
+def _warm_image_model() -> None:
+    from actions import image_check
+
+    image_check.load()
+
+
+# In the order a first patient needs them: the triage of the complaint, then a question, then a picture.
+WARM_UP_PARTS: tuple[tuple[str, Callable[[], object]], ...] = (
+    ("triage", _warm_triage), ("second_opinion", _warm_second_opinion), ("answering", lambda: answerer()),
+    ("image_model", _warm_image_model))
+# Each part's state: "loading", "ready" or "failed: <error>"; empty before the warm-up starts.
+warmed: dict[str, str] = {}
+
+
+def warm_up(parts: tuple[tuple[str, Callable[[], object]], ...] | None = None) -> dict[str, str]:
+    """Load each part once; a part that fails (a model missing) is logged and the rest still load."""
+    for name, load in parts or WARM_UP_PARTS:
+        warmed[name] = "loading"
+        try:
+            load()
+        except Exception as error:  # the turn that needs it will report it; the rest of the bot still works
+            log.warning("warm-up: could not load %s (%s: %s); it is left to the first turn that needs it",
+                        name, type(error).__name__, error, exc_info=True)
+            warmed[name] = f"failed: {type(error).__name__}"
+        else:
+            warmed[name] = "ready"
+    log.info("warm-up finished: %s", ", ".join(f"{name} {state}" for name, state in warmed.items()))
+    return dict(warmed)
+
+
+def warm_in_background() -> threading.Thread:
+    thread = threading.Thread(target=warm_up, name="careline-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def looks_like_question(text: str) -> bool:
@@ -98,4 +140,5 @@ def _answer(question: str):
         return model.answer(question)
 
 
-warm_in_background()
+if settings.WARM_UP:  # the action server imports the actions before it listens (rasa_sdk's register_package)
+    warm_in_background()

@@ -41,7 +41,7 @@ def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, priority: str,
     band, category = alerts.age_band(tracker.get_slot("age")), complaint_category(tracker)
     row = escalations.create(tracker.sender_id, priority, channel, triage or tracker.get_slot("triage"), slots,
                              transcript(tracker), category, band)
-    if not previous or previous.get("priority") != row.priority:
+    if _needs_paging(row, previous):
         alerts.send_on_call(row.priority, band, category, row.id)
     fhir_server_url = Settings().fhir_server_url
     if fhir_server_url:
@@ -50,6 +50,13 @@ def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, priority: str,
         minutes = config()["service_levels"][row.priority]
         dispatcher.utter_message(text=config()["messages"][row.priority].format(minutes=minutes))
     return [SlotSet("escalation", {"id": row.id, "priority": row.priority, "status": row.status})]
+
+
+def _needs_paging(row, previous: dict | None) -> bool:
+    """Page for an escalation never paged, or whose priority this hand-off raised; not again for the same hand-off
+    retried after a turn that died before its escalation slot was stored (the row remembers it was paged)."""
+    raised = previous is not None and previous.get("priority") != row.priority
+    return row.alerted_at is None or raised
 
 
 def complaint_category(tracker: Tracker) -> str:

@@ -14,3 +14,6 @@ SEMANTIC_MATCHING = os.environ.get("CARELINE_SEMANTIC_MATCHING", "1") != "0"
 SECOND_OPINION_MODEL = Path(os.environ.get("CARELINE_SECOND_OPINION_MODEL", ROOT / "var" / "models" / "second_opinion.json"))
 # The image classifier: any `transformers` image-classification folder, by default the one set-up trains.
 IMAGE_MODEL_PATH = Path(os.environ.get("IMAGE_MODEL_PATH") or ROOT / "var" / "models" / "image_classifier")
+# Load every model when the action server starts (actions/answer.py, in the background); "0" leaves each model to the
+# first turn that needs it (a process that imports the actions without serving them).
+WARM_UP = os.environ.get("CARELINE_WARM_UP", "1") != "0"

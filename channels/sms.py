@@ -25,6 +25,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from channels import images, mms, shared_state
 from channels.conversation import Turn, clean_text, take_turn
 from channels.errors import ApiError, ServiceDown
+from channels.metrics import count_outage
 from channels.sms_format import with_options
 from nursing import vault
 from nursing.db import session
@@ -164,7 +165,8 @@ def _handle(phone: str, body: str, media_urls: list[str]) -> list[str] | None:
     patient_id = vault.patient_for("phone", phone)
     try:
         return _pictures(patient_id, media_urls, body) if media_urls else _answer(patient_id, [_text(patient_id, body)])
-    except ServiceDown:
+    except ServiceDown as down:  # answered here, not by the 503 handler: counted here (once, as the chat API does)
+        count_outage(down)
         return None
     except ApiError as err:
         return [err.message]

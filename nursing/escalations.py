@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, false, func, select, update
 
 from nursing.db import session
 from nursing.models import AuditEntry, Escalation, NurseMessage
@@ -47,10 +47,18 @@ class AlreadyClaimed(NotAllowed):
 
 def create(conversation_id: str, priority: str, channel: str, triage: dict | None, slots: dict,
            transcript: list[dict], category: str = "", age_band: str = "") -> Escalation:
-    """One open escalation per conversation: a second hand-off raises the priority instead of duplicating."""
+    """One open escalation per conversation: a second hand-off raises the priority instead of duplicating.
+
+    The same hand-off again (a patient re-sending a message after a 503 for a turn whose action server died after
+    this committed) finds the open escalation and updates it. The look-up and the insert run under the
+    conversation's lock (_lock_conversation), so two hand-offs at once (a killed Rasa server's action still running
+    while the other server takes the retry) cannot both insert.
+    """
     with session() as db:
+        _lock_conversation(db, conversation_id)
         current = db.scalar(select(Escalation).where(Escalation.conversation_id == conversation_id,
-                                                     Escalation.status.in_(WAITING_FOR_NURSES)))
+                                                     Escalation.status.in_(WAITING_FOR_NURSES))
+                            .order_by(Escalation.created_at).limit(1))
         if current:
             if PRIORITY_ORDER.index(priority) < PRIORITY_ORDER.index(current.priority):
                 current.priority = priority
@@ -63,6 +71,15 @@ def create(conversation_id: str, priority: str, channel: str, triage: dict | Non
         db.add(escalation)
         db.commit()
         return escalation
+
+
+def _lock_conversation(db, conversation_id: str) -> None:
+    """Serialise creating this conversation's escalation until the transaction ends: PostgreSQL's transaction-scoped
+    advisory lock on the conversation id; SQLite's write lock, taken by an UPDATE that changes nothing."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(conversation_id, 0))))
+    else:
+        db.execute(update(Escalation).where(false()).values(status=Escalation.status))
 
 
 def get(escalation_id: str) -> Escalation | None:

@@ -1,6 +1,7 @@
 """The Twilio SMS webhook, signed like Twilio signs it, and outbound SMS through the fake Twilio API."""
 
 import dataclasses
+import html
 import re
 import threading
 import uuid
@@ -11,6 +12,7 @@ from twilio.request_validator import RequestValidator
 
 from channels.app import create_app
 from channels.settings import Settings
+from channels.sms import REPLIES
 from channels.sms_format import with_options
 from nursing import sms
 from nursing.sms import segments, split
@@ -172,3 +174,32 @@ def test_outbound_sms_goes_through_the_fake_twilio_api(app, fake_twilio):
     sids = sms.send(app.config["SETTINGS"].nursing, "+15551112222", "A nurse has replied: please call the clinic.")
     assert sids and fake_twilio.sent[-1]["To"] == "+15551112222"
     assert fake_twilio.sent[-1]["Body"].startswith("A nurse has replied")
+
+
+@pytest.fixture
+def sms_app_with_rasa(tmp_path, monkeypatch):
+    """An app of its own (no live stack) whose Rasa is the test's fake: `use(fake)` puts one in."""
+    from nursing.settings import Settings as NursingSettings
+
+    monkeypatch.setenv("CARELINE_DATA_DIR", str(tmp_path))
+    app = create_app(Settings(nursing=NursingSettings(data_dir=tmp_path, twilio_auth_token=TWILIO_TOKEN)))
+
+    def use(fake):
+        app.extensions["rasa"].http = fake
+        return app.test_client()
+
+    return use
+
+
+@pytest.mark.parametrize("part", ["tracker_store", "rasa"])
+def test_a_part_down_that_the_webhook_answers_itself_is_counted_once(sms_app_with_rasa, part):
+    """The webhook answers a part down with its own SMS (not the 503 handler's), and counts it in
+    careline_service_down_total like the chat API: once, whether the Rasa client or the tracker check refused it."""
+    from tests.test_api_hardening import DownRasa, UnstoredRasa, sample
+
+    client = sms_app_with_rasa(UnstoredRasa() if part == "tracker_store" else DownRasa())
+    before = sample("careline_service_down_total", part=part)
+    response = post(client, "hi", phone=new_phone())
+    assert response.status_code == 200
+    assert [html.unescape(m) for m in messages(response)] == [REPLIES["down"]]
+    assert sample("careline_service_down_total", part=part) == before + 1
