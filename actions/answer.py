@@ -6,6 +6,11 @@ it listens), a background thread loads every model a turn needs (warm_up): the
 triage's MiniLM examples and medspaCy pipeline, the second opinion, the answering
 chain (embeddings, Chroma, llama.cpp) and the image model; a part that fails to
 load is logged and left to the turn that needs it, and the server starts anyway.
+
+The action server also serves its own Prometheus metrics on ACTIONS_METRICS_PORT (the gateway's /metrics cannot see
+inside a turn's answer): careline_stage_seconds{stage="retrieval"|"llm"} and careline_guard_drops_total, in a
+registry of their own (a process that imports both the gateway and the actions, such as the tests, registers each
+name once per registry).
 """
 
 from __future__ import annotations
@@ -13,9 +18,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sys
 import threading
 from collections.abc import Callable
 
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+    start_http_server,
+)
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -39,6 +54,16 @@ CONTEXT_FINDINGS = ("cond_", "med_", "child")
 
 _answerer = None
 _lock = threading.Lock()
+
+METRICS = CollectorRegistry()
+for _collector in (ProcessCollector, PlatformCollector, GCCollector):
+    _collector(registry=METRICS)
+STAGE_SECONDS = Histogram("careline_stage_seconds",
+                          "Time of each stage of an answer in the action server (retrieval: search and the answering "
+                          "sentences; llm: the rephrasing, within its budget)", ["stage"],
+                          buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60), registry=METRICS)
+GUARD_DROPS = Counter("careline_guard_drops", "Sentences of a rephrasing the guard refused to show (unsupported by "
+                      "the documents; the document's own sentences are shown instead)", registry=METRICS)
 
 
 def answerer():
@@ -137,8 +162,37 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker,
 def _answer(question: str):
     model = answerer()
     with _lock:
-        return model.answer(question)
+        result = model.answer(question)
+    observe(result)
+    return result
+
+
+def observe(result) -> None:
+    """An answer's stage times and guard drops (knowledge.chain.Answer), in the action server's metrics."""
+    for stage, seconds in result.timings.items():
+        STAGE_SECONDS.labels(stage).observe(seconds)
+    if result.dropped:
+        GUARD_DROPS.inc(result.dropped)
+
+
+def serving_actions() -> bool:
+    """True in the action server (`python -m rasa_sdk`), false in a process that imports the actions (tests)."""
+    main = sys.modules.get("__main__")
+    return (getattr(getattr(main, "__spec__", None), "name", None) or "").startswith("rasa_sdk")
+
+
+def serve_metrics(port: int) -> bool:
+    """The metrics on http://127.0.0.1:port/ (any path), in a daemon thread; a port in use is logged, not fatal."""
+    try:
+        start_http_server(port, addr="127.0.0.1", registry=METRICS)
+    except OSError as error:
+        log.warning("action server metrics: cannot listen on port %s (%s); not served", port, error)
+        return False
+    log.info("action server metrics on http://127.0.0.1:%s/metrics", port)
+    return True
 
 
 if settings.WARM_UP:  # the action server imports the actions before it listens (rasa_sdk's register_package)
     warm_in_background()
+if settings.METRICS_PORT and serving_actions():
+    serve_metrics(settings.METRICS_PORT)

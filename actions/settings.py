@@ -17,3 +17,6 @@ IMAGE_MODEL_PATH = Path(os.environ.get("IMAGE_MODEL_PATH") or ROOT / "var" / "mo
 # Load every model when the action server starts (actions/answer.py, in the background); "0" leaves each model to the
 # first turn that needs it (a process that imports the actions without serving them).
 WARM_UP = os.environ.get("CARELINE_WARM_UP", "1") != "0"
+# The action server's Prometheus metrics (retrieval and LLM stages, guard drops) on this port, loopback only; "0" turns
+# them off. Served only by the action server itself (python -m rasa_sdk), never by a process that imports the actions.
+METRICS_PORT = int(os.environ.get("ACTIONS_METRICS_PORT", "5056"))

@@ -1,8 +1,10 @@
 """Prometheus metrics of the gateway (GET /metrics), from prometheus_client's default registry.
 
 What the gateway can see: turns per channel, the time of each stage it runs (the Rasa turn, the tracker reads,
-the whole chat or SMS request), the triage levels and escalations that turns produce (read from the
-conversation's slots before and after the turn), responses by status, and turns refused because a part was down.
+the whole chat or SMS request, the PHI scrub), the triage levels and escalations that turns produce (read from the
+conversation's slots before and after the turn), escalations' time to claim (observed by the console's claim),
+responses by status, and turns refused because a part was down. Retrieval, the LLM and the guard run in the action
+server, which serves its own metrics (actions/answer.py, ACTIONS_METRICS_PORT).
 Under gunicorn (GATEWAY_WORKERS > 1) prometheus_client's multiprocess mode: each worker writes its counts to files in
 PROMETHEUS_MULTIPROC_DIR (set by channels.__main__ before this module is imported), and whichever worker answers
 /metrics sums every worker's; one process (`make run`) serves its own registry.
@@ -15,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from flask import Flask, Response, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
@@ -38,6 +41,11 @@ ERRORS = Counter("careline_errors", "Error responses (4xx and 5xx) by HTTP statu
 TRIAGE = Counter("careline_triage", "Triage results a turn produced, by level", ["level"])
 ESCALATIONS = Counter("careline_escalations", "Escalations to the nurses a turn created, by priority", ["priority"])
 SERVICE_DOWN = Counter("careline_service_down", "Turns refused because a part was down", ["part"])
+# From a minute to a day: how long an escalation waited for a nurse.
+CLAIM_BUCKETS = (10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400)
+CLAIM_SECONDS = Histogram("careline_escalation_claim_seconds",
+                          "Time from an escalation's creation to a nurse's claim in the console, by priority",
+                          ["priority"], buckets=CLAIM_BUCKETS)
 
 
 class InstrumentedRasaClient(RasaClient):
@@ -111,6 +119,16 @@ def count_outage(err: ServiceDown) -> None:
     if not err.counted:
         SERVICE_DOWN.labels(err.part).inc()
         err.counted = True
+
+
+def observe_claim(priority: str | None, created_at: datetime | None) -> None:
+    """An escalation just claimed: its wait, from its creation to now (a time stored without its zone is UTC)."""
+    if created_at is None:
+        return
+    if created_at.tzinfo is None:
+        created_at = created_at.replace(tzinfo=UTC)
+    waited = (datetime.now(UTC) - created_at).total_seconds()
+    CLAIM_SECONDS.labels(str(priority or "unknown")).observe(max(waited, 0.0))
 
 
 def registry(workers: int) -> CollectorRegistry:

@@ -13,6 +13,7 @@ offer a nurse.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -45,6 +46,10 @@ class Answer:
     citations: list[str] = field(default_factory=list)
     grounded: bool = False
     kind: str = "abstain"
+    # For the action server's metrics: sentences of a rephrasing the guard refused to show, and the seconds each
+    # stage that ran took ("retrieval", "llm").
+    dropped: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
 
     def state(self) -> dict:
         return {"citations": self.citations, "grounded": self.grounded}
@@ -64,8 +69,12 @@ def build_chain(retriever: Retriever, settings: KnowledgeSettings, ready: Callab
         return {**state, "refusal": kind}
 
     def retrieve(state: dict) -> dict:
-        hits = [] if state["refusal"] else retriever.search(state["question"], PASSAGES)
-        return {**state, "hits": answering_first(retriever, state["question"], hits)}
+        if state["refusal"]:
+            return {**state, "hits": []}
+        started = time.perf_counter()
+        hits = answering_first(retriever, state["question"], retriever.search(state["question"], PASSAGES))
+        return {**state, "hits": hits, "timings": {**state.get("timings", {}),
+                                                   "retrieval": time.perf_counter() - started}}
 
     def needs_rephrasing(state: dict) -> bool:
         return (settings.llm_rephrase and sufficient(state["hits"]) and not state["hits"][0].unanswered
@@ -74,13 +83,20 @@ def build_chain(retriever: Retriever, settings: KnowledgeSettings, ready: Callab
     def rephrase(state: dict) -> dict:
         """Without a draft (the model failed, ran out of time, or its breaker is open) the sentences are quoted."""
         top = state["hits"][0].text
+        started = time.perf_counter()
         try:
             draft = breaker.call(lambda: llm.complete(settings, PROMPT.format(source=top, question=state["question"])))
         except llm.Unavailable:
-            return state
-        return {**state, "checked": guard.check(draft, [top])}
+            draft = None
+        state = {**state, "timings": {**state.get("timings", {}), "llm": time.perf_counter() - started}}
+        return state if draft is None else {**state, "checked": guard.check(draft, [top])}
 
     def answer(state: dict) -> Answer:
+        result = respond(state)
+        checked = state.get("checked")
+        return replace(result, dropped=checked.dropped if checked else 0, timings=dict(state.get("timings", {})))
+
+    def respond(state: dict) -> Answer:
         hits = state["hits"]
         if state["refusal"]:
             return Answer(f"{refusals.REASONS[state['refusal']]} {NURSE}", kind="refusal")

@@ -44,6 +44,11 @@ class Stack:
     def actions_url(self) -> str:
         return f"http://127.0.0.1:{self.actions_port}"
 
+    @property
+    def actions_metrics_ports(self) -> list[int]:
+        """Where each action server serves its Prometheus metrics: the port after the action server's."""
+        return [self.actions_port + 1]
+
     def env(self) -> dict:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return {
@@ -71,7 +76,7 @@ class Stack:
         return self
 
     def start_actions(self) -> None:
-        self.spawn("actions", actions_command(self.actions_port))
+        self.spawn("actions", actions_command(self.actions_port), **actions_metrics_env(self.actions_metrics_ports[0]))
 
     def spawn(self, name: str, command: list[str], **env: str) -> None:
         """Start a process in its own session (stopped with its children), logging to the data dir; `env` adds to
@@ -134,6 +139,11 @@ def rasa_command(model: Path, endpoints: str, port: int) -> list[str]:
 
 def actions_command(port: int) -> list[str]:
     return [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "-p", str(port)]
+
+
+def actions_metrics_env(port: int) -> dict[str, str]:
+    """An action server's metrics port, unless ACTIONS_METRICS_PORT=0 turns the action servers' metrics off."""
+    return {"ACTIONS_METRICS_PORT": "0" if os.environ.get("ACTIONS_METRICS_PORT") == "0" else str(port)}
 
 
 def _answers(url: str) -> bool:

@@ -26,7 +26,7 @@ from knowledge.settings import KnowledgeSettings
 from nursing import db
 from nursing.settings import Settings as NursingSettings
 from scripts.model import ROOT, ensure_model
-from scripts.stack import PYTHON, Stack, actions_command, rasa_command, run_until_interrupted
+from scripts.stack import PYTHON, Stack, actions_command, actions_metrics_env, rasa_command, run_until_interrupted
 
 CHROMA = ROOT / ".venv" / "bin" / "chroma"
 ENDPOINTS = "bot/endpoints-scaled.yml"
@@ -79,6 +79,11 @@ class ScaledStack(Stack):
     def actions_urls(self) -> list[str]:
         return [f"http://127.0.0.1:{self.actions_port + i}" for i in range(self.scaled.instances)]
 
+    @property
+    def actions_metrics_ports(self) -> list[int]:
+        """Each action server's metrics port: after the last action server's port (5057, 5058 by default)."""
+        return [self.actions_port + self.scaled.instances + i for i in range(self.scaled.instances)]
+
     def numbered_instances(self) -> list[tuple[int, str, str]]:
         """(number from 1, Rasa URL, its action server's URL) for each instance."""
         return [(number, *urls) for number, urls in enumerate(zip(self.rasa_urls, self.actions_urls), 1)]
@@ -101,7 +106,8 @@ class ScaledStack(Stack):
         self.prepare_databases()
         self.start_chroma()
         for number, rasa_url, actions_url in self.numbered_instances():
-            self.spawn(f"actions_{number}", actions_command(_port(actions_url)))
+            self.spawn(f"actions_{number}", actions_command(_port(actions_url)),
+                       **actions_metrics_env(self.actions_metrics_ports[number - 1]))
             self.spawn(f"rasa_{number}", rasa_command(model, ENDPOINTS, _port(rasa_url)), CARELINE_ACTIONS_URL=actions_url)
         if gateway:
             self.spawn("alerts", [str(PYTHON), "-m", "channels", "alerts"])
@@ -172,8 +178,8 @@ def main() -> int:
                         data_dir=NursingSettings().data_dir / "scaled")
     print(f"starting scaled CareLine (Chroma, {stack.scaled.instances} action servers, {stack.scaled.instances} "
           f"Rasa servers, gateway with {stack.scaled.gateway_workers} workers) ...", flush=True)
-    print(f"Rasa: {', '.join(stack.rasa_urls)}; actions: {', '.join(stack.actions_urls)}; "
-          f"Chroma: {stack.scaled.chroma_url}", flush=True)
+    print(f"Rasa: {', '.join(stack.rasa_urls)}; actions: {', '.join(stack.actions_urls)} (metrics on ports "
+          f"{', '.join(map(str, stack.actions_metrics_ports))}); Chroma: {stack.scaled.chroma_url}", flush=True)
     return run_until_interrupted(stack)
 
 

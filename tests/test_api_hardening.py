@@ -7,24 +7,33 @@ import dataclasses
 import io
 import json
 import os
+import re
 import socket
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
 from gunicorn.config import Config
 from openapi_spec_validator import validate
 from prometheus_client import REGISTRY
+from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError
+from twilio.request_validator import RequestValidator
 
 from channels import api as api_module
 from channels.__main__ import GunicornLogger, log_formatter, share_metrics
 from channels.app import create_app
+from channels.console import users
 from channels.conversation import CONVERSATION_ID
 from channels.openapi import ChatReply, ChatRequest, Error
 from channels.privacy.logging import JsonFormatter, ScrubbingFormatter
 from channels.settings import Settings
+from nursing import escalations
+from nursing.db import session as nursing_session
+from nursing.models import Escalation
 from nursing.settings import Settings as NursingSettings
+from tests.conftest import TWILIO_TOKEN
 
 DEFAULT_MAX_BODY = 64 * 1024
 
@@ -338,6 +347,55 @@ def test_metrics_name_no_conversation_or_text(api):
     talk(api, conversation_id, ["my name is Zebulon Quartermaine"])
     text = api.get("/metrics").get_data(as_text=True)
     assert conversation_id not in text and "Zebulon" not in text
+
+
+def test_the_scrub_is_timed_once_per_chat_and_sms_turn(hardening_data):
+    app = make_app(hardening_data, nursing=NursingSettings(data_dir=hardening_data, twilio_auth_token=TWILIO_TOKEN))
+    client = app.test_client()
+    scrub = sample("careline_stage_seconds_count", stage="scrub")
+    assert [r.status_code for r in talk(client, new_id(), ["hello", "my name is Zebulon"])] == [200, 200]
+    assert sample("careline_stage_seconds_count", stage="scrub") == scrub + 2
+    sms_turns = sample("careline_turns_total", channel="sms")
+    form = {"From": "+1555" + str(uuid.uuid4().int)[:7], "To": "+15550000000", "Body": "hello there",
+            "MessageSid": "SM" + uuid.uuid4().hex, "NumMedia": "0"}
+    signature = RequestValidator(TWILIO_TOKEN).compute_signature("http://localhost/sms/twilio", form)
+    response = client.post("/sms/twilio", data=form, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 200, response.data[:300]
+    assert sample("careline_turns_total", channel="sms") == sms_turns + 1
+    assert sample("careline_stage_seconds_count", stage="scrub") == scrub + 3
+
+
+def test_escalations_time_to_claim_is_observed_by_priority(fake_app):
+    nurse = f"nurse-{uuid.uuid4().hex[:6]}"
+    users.create(nurse, "correct horse battery staple")
+    escalation_id = escalations.create(f"c-{uuid.uuid4().hex[:8]}", "urgent", "web",
+                                       {"level": "urgent", "reasons": ["Test reason."], "advice": "x"},
+                                       {"chief_complaint": "sore throat"}, []).id
+    with nursing_session() as db:  # created two minutes ago
+        db.execute(update(Escalation).where(Escalation.id == escalation_id)
+                   .values(created_at=datetime.now(UTC) - timedelta(minutes=2)))
+        db.commit()
+    count = sample("careline_escalation_claim_seconds_count", priority="urgent")
+    waited = sample("careline_escalation_claim_seconds_sum", priority="urgent")
+    client = fake_app.test_client()
+
+    def csrf(path: str) -> str:
+        return re.search(r'name="csrf" value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+    client.post("/console/login", data={"username": nurse, "password": "correct horse battery staple",
+                                        "csrf": csrf("/console/login")})
+    token = csrf(f"/console/escalations/{escalation_id}")
+    assert client.post(f"/console/escalations/{escalation_id}/claim", data={"csrf": token}).status_code == 302
+    assert escalations.get(escalation_id).status == "claimed"
+    assert sample("careline_escalation_claim_seconds_count", priority="urgent") == count + 1
+    assert 120 <= sample("careline_escalation_claim_seconds_sum", priority="urgent") - waited < 180
+    assert sample("careline_escalation_claim_seconds_bucket", priority="urgent", le="300.0") >= count + 1
+    # a claim the workflow refuses (already claimed) observes nothing
+    assert client.post(f"/console/escalations/{escalation_id}/claim", data={"csrf": token}).status_code == 409
+    assert sample("careline_escalation_claim_seconds_count", priority="urgent") == count + 1
+    text = client.get("/metrics").get_data(as_text=True)
+    assert "# TYPE careline_escalation_claim_seconds histogram" in text
+    assert escalation_id not in text and nurse not in text
 
 
 class UnstoredRasa(FakeRasa):

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from flask_login import current_user
 from twilio.base.exceptions import TwilioException
 
+from channels import metrics
 from channels.console import auth, users
 from channels.console.access import login_required
 from channels.errors import ApiError, error_response
@@ -75,6 +76,9 @@ def image(escalation_id: str, image_id: str):
 @login_required
 def claim(escalation_id: str):
     escalations.claim(escalation_id, current_user.username)
+    row = escalations.get(escalation_id)
+    if row is not None:
+        metrics.observe_claim(row.priority, row.created_at)
     return redirect(url_for("console.escalation", escalation_id=escalation_id))
 
 
