@@ -113,12 +113,15 @@ def test_not_sure_to_a_red_flag_question_offers_a_nurse_without_raising_the_leve
     assert "Talk to a nurse" in [b["title"] for b in reply["messages"][0]["buttons"]]
 
 
-def test_not_sure_by_button_about_chest_pain_keeps_the_urgent_priority(raw_chat):
+def test_not_sure_by_button_about_chest_pain_keeps_at_least_the_urgent_priority(raw_chat):
+    """The rules say urgent; the second opinion, which reads bare chest pain as close to the emergencies it
+    learned from, may raise it to emergency. Either way the doubt is named and the nurses get the same priority."""
     reply = raw_chat("hi", "yes", "I have chest pain", "not sure", "no", "no", "no")
     reply = finish(raw_chat, reply)
-    assert reply["state"]["triage"]["level"] == "urgent"
+    level = reply["state"]["triage"]["level"]
+    assert level in ("urgent", "emergency")
     assert any("weren't sure about sweating" in reason for reason in reply["state"]["triage"]["reasons"])
-    assert reply["state"]["escalation"]["priority"] == "urgent"
+    assert reply["state"]["escalation"]["priority"] == level
 
 
 def test_an_unclear_answer_is_reasked_once_then_counts_as_not_sure(raw_chat):
