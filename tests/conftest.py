@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 
 from channels.app import create_app
 from channels.settings import Settings
@@ -176,3 +177,28 @@ def claim_at_once(escalation_id: str, nurses: int) -> list[str]:
     for thread in threads:
         thread.join()
     return outcomes
+
+
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(scope="module")
+def postgres_schema():
+    """A fresh schema per run: the machine's PostgreSQL outlives test runs."""
+    schema = f"careline_test_{uuid.uuid4().hex[:10]}"
+    admin = sqlalchemy.create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sqlalchemy.text(f"create schema {schema}"))
+    yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
+    with admin.connect() as connection:
+        connection.execute(sqlalchemy.text(f"drop schema {schema} cascade"))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path, monkeypatch, postgres_schema):
+    """CareLine's own tables on SQLite and on the machine's PostgreSQL, in turn."""
+    url = f"sqlite:///{tmp_path / 'store.db'}" if request.param == "sqlite" else postgres_schema
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("CARELINE_DATA_DIR", str(tmp_path))
+    return request.param

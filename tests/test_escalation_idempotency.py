@@ -9,35 +9,14 @@ import uuid
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from actions import handoff
 from nursing import escalations
 from nursing.db import session
 from nursing.models import Escalation
 
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 OTHER_LOOKUP_WAIT_S = 2  # how long the first hand-off waits for the second to look too (it never does when locked)
-
-
-@pytest.fixture(scope="module")
-def postgres_schema():
-    schema = f"careline_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"create schema {schema}"))
-    yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    with admin.connect() as connection:
-        connection.execute(text(f"drop schema {schema} cascade"))
-    admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path, monkeypatch, postgres_schema):
-    url = f"sqlite:///{tmp_path / 'store.db'}" if request.param == "sqlite" else postgres_schema
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("CARELINE_DATA_DIR", str(tmp_path))
-    return request.param
 
 
 def rows_of(conversation_id: str) -> int:

@@ -2,33 +2,8 @@
 
 import uuid
 
-import pytest
-from sqlalchemy import create_engine, text
-
 from nursing import escalations, nurse_replies, vault
 from tests.conftest import claim_at_once
-
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-@pytest.fixture(scope="module")
-def postgres_schema():
-    """A fresh schema per run: the machine's PostgreSQL outlives test runs."""
-    schema = f"careline_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"create schema {schema}"))
-    yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    with admin.connect() as connection:
-        connection.execute(text(f"drop schema {schema} cascade"))
-    admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path, monkeypatch, postgres_schema):
-    url = f"sqlite:///{tmp_path / 'store.db'}" if request.param == "sqlite" else postgres_schema
-    monkeypatch.setenv("DATABASE_URL", url)
-    return request.param
 
 
 def create(priority="urgent", conversation=None):
