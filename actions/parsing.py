@@ -96,12 +96,26 @@ AGE_IN_NARRATIVE = re.compile(
     r"(?:[- ](man|woman|male|female|boy|girl|lady|gentleman|m|f)\b)?")
 
 
+# "my daughter is 6", "(she's 34)": a carer's bare number, never one with a unit after it. The patient's own
+# "I am 34" is still asked, as the intake always has.
+STATED_AGE = re.compile(
+    r"\b((?:my|our|his|her) (?:daughter|son|boy|girl|husband|wife|mum|mom|dad|mother|father|granddaughter|"
+    r"grandson|nan|grandma|grandad|grandpa)|she|he)(?: is|'s| aged)(?: only| just| now)? (\d{1,3})\b"
+    r"(?![.,]\d| ?(?:weeks?|wks?|days?|months?|mins?|minutes?|hours?|hrs?|%|/|times|kg|lbs?|cm|mm|ft|foot|feet|"
+    r"stone|st|in\b|inches|mg|ml|o'clock|am\b|pm\b|miles?|km|p\b|pounds|quid|x\b))")
+
+
 def age_and_sex_in_narrative(text: str) -> tuple[float | None, str | None]:
-    """"A 58-year-old man", "my 3 yo", "72 y/o F": a carer or clinician has already said who it is."""
-    match = AGE_IN_NARRATIVE.search(clean(text))
-    if not match:
+    """"A 58-year-old man", "my 3 yo", "72 y/o F", "my daughter is 6": a carer or clinician has already said who
+    it is."""
+    text = clean(text)
+    match = AGE_IN_NARRATIVE.search(text)
+    if match:
+        return parse_age(match.group(0)), parse_sex(match.group(1)) if match.group(1) else None
+    stated = STATED_AGE.search(text)
+    if not stated or not 0 <= int(stated.group(2)) <= 120:
         return None, None
-    return parse_age(match.group(0)), parse_sex(match.group(1)) if match.group(1) else None
+    return float(stated.group(2)), parse_sex(stated.group(1))
 
 
 def parse_sex(text: str) -> str | None:

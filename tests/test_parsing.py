@@ -69,6 +69,12 @@ def test_unsure(text):
     ("my 6 week old baby is sleepy", 0.115, None),
     ("I have had it for 3 years", None, None),
     ("I am 34", None, None),
+    ("My daughter is 6 and has had earache since yesterday", 6, "female"),
+    ("my friend (she's 34) told me tonight", 34, "female"),
+    ("my husband is 45, throwing up since this morning", 45, "male"),
+    ("she's 34 weeks pregnant", None, None),
+    ("he is 2 hours late with his insulin", None, None),
+    ("my son is 5ft tall", None, None),
 ])
 def test_a_narrative_that_says_who_it_is_about_gives_age_and_sex(text, age, sex):
     assert parsing.age_and_sex_in_narrative(text) == (age, sex)
