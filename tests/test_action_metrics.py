@@ -113,7 +113,7 @@ def test_only_the_action_server_serves_metrics_on_import(actions_answer, monkeyp
     assert actions_answer.serving_actions()
 
 
-def test_a_started_action_server_serves_its_metrics_on_actions_metrics_port(tmp_path):
+def test_a_started_action_server_serves_its_metrics_and_times_each_action(tmp_path):
     actions_port, metrics_port = free_port(), free_port()
     env = {**os.environ, "ACTIONS_METRICS_PORT": str(metrics_port), "CARELINE_WARM_UP": "0",
            "CARELINE_DATA_DIR": str(tmp_path), "SANIC_HOST": "127.0.0.1"}
@@ -131,6 +131,18 @@ def test_a_started_action_server_serves_its_metrics_on_actions_metrics_port(tmp_
         else:
             raise AssertionError((tmp_path / "actions.log").read_text()[-3000:])
         assert response.status_code == 200 and "careline_guard_drops_total" in response.text
+        while time.monotonic() < deadline and server.poll() is None:  # the metrics come up before the webhook
+            try:
+                requests.get(f"http://127.0.0.1:{actions_port}/health", timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.5)
+        call = {"next_action": "action_help", "sender_id": "metrics-test", "version": "3.6.21",
+                "tracker": {"sender_id": "metrics-test", "slots": {}, "latest_message": {"text": "help"},
+                            "events": [], "active_loop": {}}, "domain": {}}
+        assert requests.post(f"http://127.0.0.1:{actions_port}/webhook", json=call, timeout=60).status_code == 200
+        text = requests.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5).text
+        assert 'careline_stage_seconds_count{stage="actions"} 1.0' in text, text[-2000:]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
