@@ -181,10 +181,10 @@ def serving_actions() -> bool:
     return (getattr(getattr(main, "__spec__", None), "name", None) or "").startswith("rasa_sdk")
 
 
-def serve_metrics(port: int) -> bool:
-    """The metrics on http://127.0.0.1:port/ (any path), in a daemon thread; a port in use is logged, not fatal."""
+def serve_metrics(port: int, host: str = "127.0.0.1") -> bool:
+    """The metrics on http://host:port/ (any path), in a daemon thread; a port in use is logged, not fatal."""
     try:
-        start_http_server(port, addr="127.0.0.1", registry=METRICS)
+        start_http_server(port, addr=host, registry=METRICS)
     except OSError as error:
         log.warning("action server metrics: cannot listen on port %s (%s); not served", port, error)
         return False
@@ -195,4 +195,4 @@ def serve_metrics(port: int) -> bool:
 if settings.WARM_UP:  # the action server imports the actions before it listens (rasa_sdk's register_package)
     warm_in_background()
 if settings.METRICS_PORT and serving_actions():
-    serve_metrics(settings.METRICS_PORT)
+    serve_metrics(settings.METRICS_PORT, settings.METRICS_HOST)

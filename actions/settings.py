@@ -17,6 +17,8 @@ IMAGE_MODEL_PATH = Path(os.environ.get("IMAGE_MODEL_PATH") or ROOT / "var" / "mo
 # Load every model when the action server starts (actions/answer.py, in the background); "0" leaves each model to the
 # first turn that needs it (a process that imports the actions without serving them).
 WARM_UP = os.environ.get("CARELINE_WARM_UP", "1") != "0"
-# The action server's Prometheus metrics (retrieval and LLM stages, guard drops) on this port, loopback only; "0" turns
-# them off. Served only by the action server itself (python -m rasa_sdk), never by a process that imports the actions.
+# The action server's Prometheus metrics (actions, retrieval and LLM stages, guard drops) on this port; "0" turns them
+# off. Served only by the action server itself (python -m rasa_sdk), never by a process that imports the actions.
 METRICS_PORT = int(os.environ.get("ACTIONS_METRICS_PORT", "5056"))
+# Loopback by default; a container's address (0.0.0.0) where Prometheus scrapes pods over the private network.
+METRICS_HOST = os.environ.get("ACTIONS_METRICS_HOST", "127.0.0.1")
