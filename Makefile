@@ -19,7 +19,7 @@ IMAGE_MODEL := $(IMAGE_MODEL_DIR)/careline-calibration.json
 setup: $(VENV)/.installed $(RASA_VENV)/.installed browser $(SECOND_OPINION) $(QTYPE_MODEL) $(IMAGE_MODEL)
 
 # The learned second opinion on triage, trained from the development vignettes (docs/triage.md).
-$(SECOND_OPINION): $(VENV)/.installed data/eval/triage_dev.jsonl data/eval/triage_dev2.jsonl data/eval/triage_dev3.jsonl data/eval/triage_dev4.jsonl data/eval/triage_dev5.jsonl data/eval/triage_dev6.jsonl data/eval/triage_dev7.jsonl data/triage/second_opinion.yml scripts/train_second_opinion.py
+$(SECOND_OPINION): $(VENV)/.installed data/eval/triage_dev.jsonl data/eval/triage_dev2.jsonl data/eval/triage_dev3.jsonl data/eval/triage_dev4.jsonl data/eval/triage_dev5.jsonl data/eval/triage_dev6.jsonl data/eval/triage_dev7.jsonl data/eval/triage_dev8.jsonl data/triage/second_opinion.yml scripts/train_second_opinion.py
 	$(PY) -m scripts.train_second_opinion
 
 # The question-type classifier, trained on MedQuAD's own labelled questions (docs/knowledge.md).

@@ -70,6 +70,8 @@ DEFAULT_SETS = (EvalSet(EVAL_DIR / "triage_dev.jsonl", "development (tuned on)",
                         "sixth development batch (round 5's unseen set: scored at first sight, then tuned on)", True),
                 EvalSet(EVAL_DIR / "triage_dev7.jsonl",
                         "seventh development batch (round 6's unseen set: scored at first sight, then tuned on)", True),
+                EvalSet(EVAL_DIR / "triage_dev8.jsonl",
+                        "eighth development batch (round 7's unseen set: scored at first sight, then tuned on)", True),
                 AveySet(avey_vignettes.LABELS, "400 Avey clinician vignettes (shared/vignettes; our levels)", True),
                 EvalSet(EVAL_DIR / "triage_unseen.jsonl", "unseen (first sight: figures only, do not tune on it)", False))
 
