@@ -350,3 +350,61 @@ def test_a_few_days_of_low_mood_after_a_break_up_is_self_care_and_weeks_of_it_ro
 
 def test_a_child_limping_without_an_injury_is_urgent():
     assert assess("he has been limping on his right leg since he woke up, no fall", age=4).level == "urgent"
+
+
+def test_a_red_hot_patch_on_the_breast_with_a_fever_after_a_birth_is_urgent():
+    text = "had my baby 3 wks ago, left boob has a red hot hard patch n my temp is 38.5 n i feel all fluey"
+    assert assess(text, age=29, duration=48).level == "urgent"
+
+
+@pytest.mark.parametrize("text", [
+    "fell off my skateboard onto my hand, wrist swollen n hurts to move it, sore bit at the base of my thumb",
+    "mum slipped on the wet patio and put her hand out to save herself. her wrist is swollen and bruised",
+])
+def test_a_swollen_wrist_after_falling_onto_the_hand_is_urgent_not_a_sprain(text):
+    assert assess(text, age=40, duration=24).level == "urgent"
+
+
+def test_a_button_battery_gone_missing_near_a_child_is_an_emergency_even_if_he_says_he_did_not_eat_it():
+    text = ("my grandson was playing with the kitchen scales and the little round battery from the back is "
+            "missing. He says he didn't eat it but he keeps rubbing his chest")
+    assert assess(text, age=3).level == "emergency"
+
+
+def test_a_big_itchy_swelling_hours_after_a_wasp_sting_is_self_care_but_days_later_urgent():
+    text = "stung by a wasp on my forearm, now a 6 cm red swollen itchy area and the swelling keeps spreading"
+    assert assess(text, age=40, duration=2).level == "self_care"
+    assert assess(text, age=40, duration=72).level == "urgent"
+
+
+@pytest.mark.parametrize(("text", "age", "hours", "rule"), [
+    ("my baby is 3 months and she's got yellow greasy crusty flakes all over her scalp", 0.25, 24 * 28,
+     "skin.cradle_cap"),
+    ("small ulcers in her mouth and little blisters on her palms and soles, drinking well", 2, 48,
+     "skin.hand_foot_mouth"),
+    ("itchy down below n white cottage cheese discharge, doesnt smell. had it before", 30, 48, "urinary.thrush"),
+    ("sneezing loads n itchy watery eyes every time i go outside, started when it got warm", 30, 24 * 28,
+     "respiratory.hay_fever_long"),
+])
+def test_common_problems_that_sound_alarming_are_self_care(text, age, hours, rule):
+    triage = assess(text, age=age, duration=hours)
+    assert triage.level == "self_care" and rule in triage.rule_ids
+
+
+def test_passive_wish_not_to_wake_with_plan_and_intent_denied_is_urgent():
+    text = ("thoughts that everyone would be better off without me and that she wouldn't mind not waking up. "
+            "Denies any plan or intent, has not self-harmed")
+    triage = assess(text, age=41)
+    assert triage.level == "urgent" and "general.unresponsive" not in triage.rule_ids
+
+
+def test_weakness_left_over_from_an_old_stroke_is_not_a_stroke_but_new_weakness_is():
+    old = "had a stroke 5 years ago but recovered well apart from a bit of weakness in her left hand. knee aches"
+    assert assess(old, age=62).level != "emergency"
+    assert assess("she recovered well apart from some new weakness in her left arm today", age=62).level == "emergency"
+
+
+def test_diarrhoea_with_cramps_is_self_care_for_a_day_but_not_when_nobody_knows_how_long():
+    text = "the runs since yesterday after a dodgy takeaway, bit of stomach cramping, keeping water down"
+    assert assess(text, age=25, duration=24).level == "self_care"
+    assert assess(text, age=25, duration="unknown").level == "routine"

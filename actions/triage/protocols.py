@@ -32,6 +32,10 @@ class Facts:
     unsure: frozenset[str] = frozenset()  # red-flag findings the patient was not sure about
 
 
+def lasted_at_least(hours: float, threshold: float) -> bool:
+    return hours >= threshold
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -59,6 +63,11 @@ class Rule:
 
         A finding that is absent makes the rule fail outright (returned as
         {"finding"}); an intake fact we do not know is returned by slot name.
+        A duration the patient is not sure of counts as long ("not sure" never
+        lowers a level) for a rule about named findings: one for a symptom that has
+        lasted holds, one for a short illness does not. The catch-all "three weeks
+        or more of anything" still needs the duration (it would send every unsure
+        patient to a clinician).
         """
         if any(not (group & facts.concepts) for group in self.all) or (self.none & facts.concepts):
             return {"finding"}
@@ -68,12 +77,14 @@ class Rule:
             ("age", facts.age, self.age_below, lambda v, t: v < t),
             ("sex", facts.sex, self.sex, lambda v, t: v == t),
             ("pregnant", facts.pregnant, self.pregnant, lambda v, t: v == t),
-            ("duration", facts.duration_hours, self.duration_at_least_hours, lambda v, t: v >= t),
+            ("duration", facts.duration_hours, self.duration_at_least_hours, lasted_at_least),
             ("duration", facts.duration_hours, self.duration_below_hours, lambda v, t: v < t),
             ("severity", facts.severity, self.severity_at_least, lambda v, t: v >= t),
         )
         for slot, value, threshold, holds in checks:
             if threshold is None:
+                continue
+            if value is None and holds is lasted_at_least and slot in facts.unknown and self.all:
                 continue
             if value is None:
                 missing.add(slot)

@@ -34,10 +34,8 @@ class Opinion:
 
     def worried_about(self, rules_level: str) -> bool:
         """True when this opinion is markedly more serious than the rules' level."""
-        config = settings()
-        if rules_level != "emergency" and self.probabilities.get("emergency", 0.0) >= config["emergency_probability"]:
-            return True
-        return rank(self.level) - rank(rules_level) >= config["levels_above"]
+        return rules_level != "emergency" and \
+            self.probabilities.get("emergency", 0.0) >= settings()["emergency_probability"]
 
 
 @lru_cache(maxsize=1)
