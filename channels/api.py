@@ -12,7 +12,7 @@ import secrets
 
 from flask import Blueprint, current_app, jsonify, request
 
-from channels import conversation_tokens
+from channels import conversation_tokens, limits
 from channels.conversation import check_conversation_id, take_turn
 from channels.errors import ApiError
 from channels.openapi import AckRequest, ChatRequest, document, parse
@@ -67,6 +67,8 @@ def _start(rasa: RasaClient, conversation_id: str) -> str:
 def chat():
     body = parse(ChatRequest, _json_body(), max_text_chars=current_app.config["SETTINGS"].max_text_chars)
     conversation_id = body.conversation_id or "web-" + secrets.token_hex(16)
+    if body.conversation_id is None:
+        limits.count_opening_message(conversation_id)
     text = body.text
     rasa = current_app.extensions["rasa"]
     if "Authorization" in request.headers:

@@ -13,8 +13,9 @@ import json
 import math
 import time
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
+from limits import parse
 from werkzeug.exceptions import HTTPException
 
 from channels.conversation import CONVERSATION_ID
@@ -22,6 +23,8 @@ from channels.errors import error_response
 from channels.settings import Settings
 
 CHAT_ENDPOINT = "api.chat"
+KEY_PREFIX = "careline"
+CONVERSATION_SCOPE = "conversation"
 LIMITED_PREFIX = "/api/"
 RETRY_MESSAGE = ("You are sending messages faster than CareLine can answer them. Please wait {seconds} seconds and "
                  "send your message again. If this is an emergency, call 911 now.")
@@ -59,7 +62,7 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         app=app,
         storage_uri=settings.rate_limit_storage_uri or "memory://",
         strategy="moving-window",
-        key_prefix="careline",
+        key_prefix=KEY_PREFIX,
         swallow_errors=True,
         in_memory_fallback_enabled=True,
         application_limits=[ApplicationLimit(f"{settings.client_rate_per_minute}/minute", scope="client",
@@ -68,7 +71,7 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
     )
     limiter.limit(f"{settings.chat_rate_per_minute}/minute", key_func=lambda: conversation_key() or "",
                   exempt_when=lambda: request.endpoint != CHAT_ENDPOINT or conversation_key() is None,
-                  scope="conversation", override_defaults=False)(app.blueprints["api"])
+                  scope=CONVERSATION_SCOPE, override_defaults=False)(app.blueprints["api"])
     limiter.limit(f"{settings.image_rate_per_minute}/minute", key_func=picture_conversation,
                   scope="pictures", override_defaults=False)(app.blueprints["images"])
 
@@ -80,7 +83,20 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         return response, status
 
     app.extensions["careline_limiter"] = limiter
+    app.extensions["careline_conversation_limit"] = parse(f"{settings.chat_rate_per_minute}/minute")
     return limiter
+
+
+def count_opening_message(conversation_id: str) -> None:
+    """Count the message that opened a conversation the server named (it came without an id, so the limiter
+    could not count it): its 31st message in a minute, not its 32nd, meets the limit. The key is the one
+    Flask-Limiter gives the per-conversation limit; a dead store is let through, as for every limit."""
+    limiter = current_app.extensions["careline_limiter"]
+    try:
+        limiter.limiter.hit(current_app.extensions["careline_conversation_limit"], KEY_PREFIX, conversation_id,
+                            f"{CHAT_ENDPOINT}:{CONVERSATION_SCOPE}")
+    except Exception:  # noqa: BLE001 - the store's own errors differ by backend (Redis, memory)
+        current_app.logger.warning("rate-limit store unavailable; the opening message was not counted")
 
 
 def _retry_after(limiter: Limiter) -> int:

@@ -254,6 +254,16 @@ def test_the_31st_message_of_a_conversation_in_a_minute_is_429_with_retry_after(
     assert talk(client, new_id(), ["hello"])[0].status_code == 200
 
 
+def test_the_message_that_opens_a_conversation_without_an_id_counts_towards_its_limit(hardening_data):
+    client = make_app(hardening_data, chat_rate_per_minute=3).test_client()
+    opened = client.post("/api/v1/chat", json={"text": "hello"})
+    assert opened.status_code == 200
+    conversation_id, token = opened.get_json()["conversation_id"], opened.get_json()["conversation_token"]
+    statuses = [client.post("/api/v1/chat", json={"conversation_id": conversation_id, "text": text},
+                            headers={"Authorization": f"Bearer {token}"}).status_code for text in "abc"]
+    assert statuses == [200, 200, 429]
+
+
 def test_per_conversation_limit_is_configurable(hardening_data):
     client = make_app(hardening_data, chat_rate_per_minute=3).test_client()
     statuses = [r.status_code for r in talk(client, new_id(), ["a", "b", "c", "d"])]
