@@ -50,9 +50,13 @@ def take_turn(rasa: RasaClient, conversation_id: str, text: str, channel: str = 
         reply = rights.respond(conversation_id, text, before, rasa.settings.tracker_url)
         return Turn(messages=[{"text": reply, "buttons": []}], state=state_from_tracker(rasa.tracker(conversation_id)))
     asked = state_from_tracker(before)["requested_slot"]
+    return send_turn(rasa, conversation_id, scrub(conversation_id, text, asked), channel, before)
+
+
+def scrub(conversation_id: str, text: str, asked: str | None) -> str:
+    """The PHI scrub at the edge, timed as the "scrub" stage wherever a patient's words come in."""
     with STAGE_SECONDS.labels("scrub").time():
-        scrubbed = edge.prepare(conversation_id, text, asked)
-    return send_turn(rasa, conversation_id, scrubbed, channel, before)
+        return edge.prepare(conversation_id, text, asked)
 
 
 def send_turn(rasa: RasaClient, conversation_id: str, message: str, channel: str, before: dict | None = None) -> Turn:

@@ -23,9 +23,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from channels.api import _authorize
-from channels.conversation import Turn, check_conversation_id, clean_text, send_turn
+from channels.conversation import Turn, check_conversation_id, clean_text, scrub, send_turn
 from channels.errors import ApiError
-from channels.privacy import edge
 from nursing import images
 
 bp = Blueprint("images", __name__)
@@ -142,4 +141,4 @@ def _note(conversation_id: str, text: str) -> str:
     if not text.strip():
         return ""
     settings = current_app.config["SETTINGS"]
-    return edge.prepare(conversation_id, clean_text(text, settings.max_text_chars), None)
+    return scrub(conversation_id, clean_text(text, settings.max_text_chars), None)

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from channels.console import users
@@ -197,10 +198,12 @@ def test_forget_me_erases_the_stored_image(client, started):
 
 def test_a_red_flag_in_the_text_with_an_image_still_wins(client, started):
     _, conversation_id, headers = started
+    scrubs = REGISTRY.get_sample_value("careline_stage_seconds_count", {"stage": "scrub"}) or 0.0
     response = upload(client, conversation_id, headers, png(skin_photo(4)), "rash.png",
                       text="I have crushing chest pain and I can't breathe")
     body = response.get_json()
     assert response.status_code == 200, body
+    assert REGISTRY.get_sample_value("careline_stage_seconds_count", {"stage": "scrub"}) == scrubs + 1
     assert body["state"]["escalation"]["priority"] == "emergency"
     assert "911" in all_text(body) and "nurse will look at your picture too" in all_text(body)
     [image] = stored(conversation_id)
