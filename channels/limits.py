@@ -4,7 +4,8 @@ every /api/ path.
 In memory by default (one process); RATE_LIMIT_STORAGE_URI (e.g. redis://127.0.0.1:6379) shares the counts
 between the workers and instances of the scaled configuration. If that store is down, requests are let through
 on per-process in-memory counts rather than refused: a patient's message matters more than the limit.
-A breach is a 429 in the API's error shape, with Retry-After.
+A breach is a 429 in the API's error shape, with Retry-After. Messages refused for a missing or wrong
+conversation token do not count towards that conversation's limit.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
     )
     limiter.limit(f"{settings.chat_rate_per_minute}/minute", key_func=lambda: conversation_key() or "",
                   exempt_when=lambda: request.endpoint != CHAT_ENDPOINT or conversation_key() is None,
-                  scope=CONVERSATION_SCOPE, override_defaults=False)(app.blueprints["api"])
+                  deduct_when=_not_refused_entry, scope=CONVERSATION_SCOPE,
+                  override_defaults=False)(app.blueprints["api"])
     limiter.limit(f"{settings.image_rate_per_minute}/minute", key_func=picture_conversation,
                   scope="pictures", override_defaults=False)(app.blueprints["images"])
 
@@ -97,6 +99,12 @@ def count_opening_message(conversation_id: str) -> None:
                             f"{CHAT_ENDPOINT}:{CONVERSATION_SCOPE}")
     except Exception:  # noqa: BLE001 - the store's own errors differ by backend (Redis, memory)
         current_app.logger.warning("rate-limit store unavailable; the opening message was not counted")
+
+
+def _not_refused_entry(response) -> bool:
+    """Only messages the conversation's own holder sent use up its allowance: someone who knows a conversation's
+    id but not its token is refused (401/403) without locking the patient out."""
+    return response.status_code not in (401, 403)
 
 
 def _retry_after(limiter: Limiter) -> int:

@@ -264,6 +264,19 @@ def test_the_message_that_opens_a_conversation_without_an_id_counts_towards_its_
     assert statuses == [200, 200, 429]
 
 
+def test_messages_without_the_conversations_token_do_not_use_up_its_limit(hardening_data):
+    client = make_app(hardening_data, chat_rate_per_minute=3).test_client()
+    conversation_id = new_id()
+    [opened] = talk(client, conversation_id, ["hello"])
+    forged = [client.post("/api/v1/chat", json={"conversation_id": conversation_id, "text": f"spam {i}"},
+                          headers={"Authorization": "Bearer forged"}).status_code for i in range(10)]
+    assert set(forged) == {401}
+    token = opened.get_json()["conversation_token"]
+    statuses = [client.post("/api/v1/chat", json={"conversation_id": conversation_id, "text": text},
+                            headers={"Authorization": f"Bearer {token}"}).status_code for text in "abc"]
+    assert statuses == [200, 200, 429]
+
+
 def test_per_conversation_limit_is_configurable(hardening_data):
     client = make_app(hardening_data, chat_rate_per_minute=3).test_client()
     statuses = [r.status_code for r in talk(client, new_id(), ["a", "b", "c", "d"])]
@@ -481,10 +494,15 @@ def test_live_gateway_openapi_metrics_bad_bodies_and_rate_limit(stack):
                                  headers={"Content-Type": content_type} if content_type else {})
         assert (response.status_code, response.json()["error"]["code"]) == (status, code), name
         assert "Traceback" not in response.text
-    # Every message of a conversation counts, answered or refused: these are refused (no token) without a Rasa
-    # turn, so the limit is met quickly; the 31st within the minute gets 429.
-    conversation_id = new_id()
+    # Every message the conversation's holder sends counts, the opening one included; messages refused for a
+    # wrong token do not (they cannot lock the patient out); the 31st within the minute gets 429.
+    opened = requests.post(f"{url}/api/v1/chat", json={"text": "hi"}, timeout=30).json()
+    conversation_id, token = opened["conversation_id"], opened["conversation_token"]
+    forged = [requests.post(f"{url}/api/v1/chat", json={"conversation_id": conversation_id, "text": "hi"},
+                            headers={"Authorization": "Bearer wrong"}, timeout=30).status_code for _ in range(5)]
+    assert forged == [401] * 5
     statuses = [requests.post(f"{url}/api/v1/chat", json={"conversation_id": conversation_id, "text": "hi"},
-                              headers={"Authorization": "Bearer wrong"}, timeout=30) for _ in range(32)]
-    assert [r.status_code for r in statuses] == [401] * 30 + [429] * 2
-    assert statuses[30].json()["error"]["code"] == "rate_limited" and int(statuses[30].headers["Retry-After"]) >= 1
+                              headers={"Authorization": f"Bearer {token}"}, timeout=30) for _ in range(31)]
+    assert [r.status_code for r in statuses] == [200] * 29 + [429] * 2
+    limited = statuses[29]  # the 31st message, counting the opening one
+    assert limited.json()["error"]["code"] == "rate_limited" and int(limited.headers["Retry-After"]) >= 1
