@@ -408,3 +408,15 @@ def test_diarrhoea_with_cramps_is_self_care_for_a_day_but_not_when_nobody_knows_
     text = "the runs since yesterday after a dodgy takeaway, bit of stomach cramping, keeping water down"
     assert assess(text, age=25, duration=24).level == "self_care"
     assert assess(text, age=25, duration="unknown").level == "routine"
+
+
+def test_a_deep_cut_still_oozing_after_pressing_on_it_is_urgent_and_a_shallow_one_self_care():
+    deep = "I cut my hand on a broken glass an hour ago, it's quite deep and still oozing even though I've been pressing"
+    assert assess(deep, age=40, duration=1).level == "urgent"
+    assert assess("cut my finger, it's not deep, stopped bleeding", age=40, duration=1).level == "self_care"
+
+
+def test_an_itchy_red_ring_that_grows_is_ringworm_not_cellulitis_unless_a_tick_bit():
+    triage = assess("there's a red itchy ring on my arm that keeps getting bigger", age=30, duration=240, severity=3)
+    assert triage.level == "self_care" and "skin.ringworm" in triage.rule_ids
+    assert assess("a red ring rash spreading out from where a tick bit me", age=30, duration=240).level != "self_care"
