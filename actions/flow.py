@@ -37,6 +37,31 @@ def start_intake(tracker: Tracker, text: str) -> list[EventType]:
     return [FollowupAction("intake_form")]
 
 
+# "Do I really need an ambulance?", "can we wait till the morning?", "can't I just ring the GP?"
+DOUBTS_THE_LEVEL = re.compile(
+    r"\b(?:really|actually|definitely|honestly|do (?:i|we|they) (?:have|need) to|must (?:i|we))\b[^?.]{0,40}"
+    r"\b(?:ambulance|999|911|112|a ?& ?e|emergency|hospital|er|go in|be seen|call)\b"
+    r"|\b(?:can|could|should|shall|can't|couldn't) (?:i|we|he|she|they) (?:just )?(?:wait|leave it|see how"
+    r"|(?:ring|call|see|phone) (?:the |my |our |a )?(?:gp|doctor)|go (?:to the gp|in the morning|tomorrow))"
+    r"|\b(?:wait|leave it) (?:until|till|til) (?:the )?(?:morning|tomorrow|later|monday)\b"
+    r"|\bis (?:it|this) (?:really )?(?:that|so) (?:serious|bad|urgent)\b", re.IGNORECASE)
+REAFFIRM = {"emergency": "Yes. From what you told me, this needs emergency care now: please don't wait for the "
+                         "morning or for a GP appointment.",
+            "urgent": "Yes. From what you told me, this should be seen today: please don't leave it until "
+                      "tomorrow."}
+
+
+def reaffirm_level(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
+    """A patient or carer who doubts an emergency or same-day result is told again, plainly, not given a
+    document search ("the documents I trust don't cover this" read as leave to wait)."""
+    level = (tracker.get_slot("triage") or {}).get("level")
+    if level not in REAFFIRM or not DOUBTS_THE_LEVEL.search(text):
+        return False
+    advice = tracker.get_slot("triage").get("advice", "")
+    dispatcher.utter_message(text=f"{REAFFIRM[level]} {advice}", buttons=NEXT_STEPS)
+    return True
+
+
 def answer_buttons(tracker: Tracker) -> list[dict]:
     """Before any triage, an answer comes with the offer of a symptom check."""
     return NEXT_STEPS if tracker.get_slot("triage") else SYMPTOM_CHECK
@@ -124,6 +149,8 @@ class ActionFollowup(SafeAction, Action):
         text = tracker.latest_message.get("text") or ""
         if tracker.get_slot("escalation") and ASKS_FOR_NEWS.search(text):
             return news(dispatcher, tracker)
+        if reaffirm_level(dispatcher, tracker, text):
+            return [SlotSet("awaiting_question", False)]
         if tracker.get_slot("awaiting_question") or is_general_question(text, tracker.get_slot("triage") is not None):
             return await answer_question(dispatcher, tracker, answer_buttons(tracker))
         if tracker.get_slot("triage") is None:
@@ -148,6 +175,8 @@ class ActionAnswerQuestion(SafeAction, Action):
             return [SlotSet("awaiting_question", True)]
         if tracker.get_slot("triage") is None and not is_general_question(text):
             return start_intake(tracker, text)  # symptoms told as a question: "I have a rash, is it bad?"
+        if reaffirm_level(dispatcher, tracker, text):
+            return [SlotSet("awaiting_question", False)]
         return await answer_question(dispatcher, tracker, answer_buttons(tracker))
 
 

@@ -133,3 +133,12 @@ def test_any_news_by_sms_after_an_emergency_gives_the_escalation_status(client):
     texts = send("any news?")
     assert_reminded_not_repeated(texts)
     assert "waiting" in " ".join(texts)
+
+
+def test_doubting_the_ambulance_after_an_emergency_gets_a_plain_yes_not_a_document_search(chat):
+    have_an_emergency(chat)
+    reply = chat("do I really need an ambulance? can't I just ring the GP in the morning?")
+    text = all_text(reply)
+    assert "this needs emergency care now" in text and "Call 911 now" in text
+    assert "don't know" not in text and "documents I trust" not in text
+    assert reply["state"]["triage"]["level"] == "emergency"
