@@ -8,7 +8,6 @@ returned, as `Authorization: Bearer <token>`.
 from __future__ import annotations
 
 import json
-import secrets
 
 from flask import Blueprint, current_app, jsonify, request
 
@@ -66,9 +65,7 @@ def _start(rasa: RasaClient, conversation_id: str) -> str:
 @bp.post("/api/v1/chat")
 def chat():
     body = parse(ChatRequest, _json_body(), max_text_chars=current_app.config["SETTINGS"].max_text_chars)
-    conversation_id = body.conversation_id or "web-" + secrets.token_hex(16)
-    if body.conversation_id is None:
-        limits.count_opening_message(conversation_id)
+    conversation_id = body.conversation_id or limits.conversation_key()  # named before the limiter counted it
     text = body.text
     rasa = current_app.extensions["rasa"]
     if "Authorization" in request.headers:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy.exc import DBAPIError
@@ -41,6 +42,11 @@ def check_conversation_id(conversation_id: object) -> str:
         raise ApiError(400, "invalid_conversation_id",
                        "conversation_id must be 1-64 characters: letters, digits, '_' or '-'.")
     return conversation_id
+
+
+def new_conversation_id() -> str:
+    """A web conversation CareLine opens for a client that sent no id of its own."""
+    return "web-" + secrets.token_hex(16)
 
 
 def take_turn(rasa: RasaClient, conversation_id: str, text: str, channel: str = "web") -> Turn:

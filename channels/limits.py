@@ -4,8 +4,8 @@ every /api/ path.
 In memory by default (one process); RATE_LIMIT_STORAGE_URI (e.g. redis://127.0.0.1:6379) shares the counts
 between the workers and instances of the scaled configuration. If that store is down, requests are let through
 on per-process in-memory counts rather than refused: a patient's message matters more than the limit.
-A breach is a 429 in the API's error shape, with Retry-After. Messages refused for a missing or wrong
-conversation token do not count towards that conversation's limit.
+A breach is a 429 in the API's error shape, with Retry-After. The message that opens a conversation counts, also
+when CareLine names the conversation; messages refused for a missing or wrong conversation token do not count.
 """
 
 from __future__ import annotations
@@ -14,18 +14,15 @@ import json
 import math
 import time
 
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
 from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
-from limits import parse
 from werkzeug.exceptions import HTTPException
 
-from channels.conversation import CONVERSATION_ID
+from channels.conversation import CONVERSATION_ID, new_conversation_id
 from channels.errors import error_response
 from channels.settings import Settings
 
 CHAT_ENDPOINT = "api.chat"
-KEY_PREFIX = "careline"
-CONVERSATION_SCOPE = "conversation"
 LIMITED_PREFIX = "/api/"
 RETRY_MESSAGE = ("You are sending messages faster than CareLine can answer them. Please wait {seconds} seconds and "
                  "send your message again. If this is an emergency, call 911 now.")
@@ -37,7 +34,10 @@ def client_address() -> str:
 
 
 def conversation_key() -> str | None:
-    """The conversation_id of a chat body, read without failing: a bad body is the view's to refuse."""
+    """The conversation_id of a chat body, read without failing: a bad body is the view's to refuse.
+
+    A chat body without one opens a conversation that CareLine names, here, before the limiter counts the message,
+    so the opening message counts like every other; the view takes the same id from here."""
     if "conversation_key" not in g:
         g.conversation_key = None
         if request.mimetype == "application/json" and (request.content_length or 0) <= (
@@ -49,6 +49,8 @@ def conversation_key() -> str | None:
             sent = body.get("conversation_id") if isinstance(body, dict) else None
             if isinstance(sent, str) and CONVERSATION_ID.fullmatch(sent):
                 g.conversation_key = sent
+            elif isinstance(body, dict) and sent is None and request.endpoint == CHAT_ENDPOINT:
+                g.conversation_key = new_conversation_id()
     return g.conversation_key
 
 
@@ -63,7 +65,7 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         app=app,
         storage_uri=settings.rate_limit_storage_uri or "memory://",
         strategy="moving-window",
-        key_prefix=KEY_PREFIX,
+        key_prefix="careline",
         swallow_errors=True,
         in_memory_fallback_enabled=True,
         application_limits=[ApplicationLimit(f"{settings.client_rate_per_minute}/minute", scope="client",
@@ -72,7 +74,7 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
     )
     limiter.limit(f"{settings.chat_rate_per_minute}/minute", key_func=lambda: conversation_key() or "",
                   exempt_when=lambda: request.endpoint != CHAT_ENDPOINT or conversation_key() is None,
-                  deduct_when=_not_refused_entry, scope=CONVERSATION_SCOPE,
+                  deduct_when=_not_refused_entry, scope="conversation",
                   override_defaults=False)(app.blueprints["api"])
     limiter.limit(f"{settings.image_rate_per_minute}/minute", key_func=picture_conversation,
                   scope="pictures", override_defaults=False)(app.blueprints["images"])
@@ -85,20 +87,7 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         return response, status
 
     app.extensions["careline_limiter"] = limiter
-    app.extensions["careline_conversation_limit"] = parse(f"{settings.chat_rate_per_minute}/minute")
     return limiter
-
-
-def count_opening_message(conversation_id: str) -> None:
-    """Count the message that opened a conversation the server named (it came without an id, so the limiter
-    could not count it): its 31st message in a minute, not its 32nd, meets the limit. The key is the one
-    Flask-Limiter gives the per-conversation limit; a dead store is let through, as for every limit."""
-    limiter = current_app.extensions["careline_limiter"]
-    try:
-        limiter.limiter.hit(current_app.extensions["careline_conversation_limit"], KEY_PREFIX, conversation_id,
-                            f"{CHAT_ENDPOINT}:{CONVERSATION_SCOPE}")
-    except Exception:  # noqa: BLE001 - the store's own errors differ by backend (Redis, memory)
-        current_app.logger.warning("rate-limit store unavailable; the opening message was not counted")
 
 
 def _not_refused_entry(response) -> bool:
